@@ -1,0 +1,74 @@
+"""Shared data: administrative units and the append-only audit chain."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.i18n import LocalizedNameMixin
+
+
+class Region(LocalizedNameMixin, models.Model):
+    """A top-level administrative unit (oblys or city of republican significance), kept as data."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        CITY = "city", _("City of republican significance")
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    sort = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort", "code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """One link of the audit chain. Never updated or deleted (a PostgreSQL trigger refuses both).
+
+    Holds who did what to which object and why — never survivor-identifying content.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True)  # not a foreign key: the chain outlives accounts
+    actor_username = models.CharField(max_length=150, blank=True)
+    agency_id = models.BigIntegerField(null=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    case_id = models.UUIDField(null=True, db_index=True)
+    purpose = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=8, blank=True)  # web, api, cli, job
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["actor_id", "at"]), models.Index(fields=["action", "at"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The single row that serialises appends and remembers the newest link.
+
+    Locking this row (SELECT ... FOR UPDATE) makes concurrent appends queue up, and comparing it
+    with the table lets `audit verify` notice events cut off the end of the chain.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self):
+        return f"head #{self.seq}"

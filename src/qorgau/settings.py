@@ -1,0 +1,363 @@
+"""Qorgau settings: one module, configured only from environment variables.
+
+QORGAU_ENV selects the mode:
+- ``production`` (the default when unset): every secret must come from the environment and the
+  start is refused when one is missing, is a published demo value, or DEBUG is on;
+- ``demo``: the embedded SQLite database under var/, published demo keys, console e-mail;
+- ``test``: like demo, plus fast password hashing and jobs run inline; PostgreSQL when
+  TEST_DATABASE_URL is set.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+QORGAU_ENV = env.str("QORGAU_ENV", default="production")
+if QORGAU_ENV not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured("QORGAU_ENV must be production, demo or test")
+PRODUCTION = QORGAU_ENV == "production"
+TESTING = QORGAU_ENV == "test"
+
+VAR_DIR = Path(env.str("QORGAU_VAR_DIR", default=str(REPO_DIR / "var")))
+
+# Published demo values: fine for a laptop, refused in production (see _refuse_insecure_production).
+DEMO_SECRET_KEY = "demo-insecure-secret-key-qorgau-never-use-in-production-0123456789abcdef"
+DEMO_DATA_KEYS = "demo1:ZGVtby1kYXRhLWtleS1xb3JnYXUtMzItYnl0ZXMhISE="
+DEMO_INDEX_KEY = "ZGVtby1pbmRleC1rZXktcW9yZ2F1LTMyLWJ5dGVzISE="
+DEMO_AUDIT_KEY = "ZGVtby1hdWRpdC1rZXktcW9yZ2F1LTMyLWJ5dGVzISE="
+
+if PRODUCTION:
+    SECRET_KEY = env.str("SECRET_KEY", default="")
+    QORGAU_DATA_KEYS = env.str("QORGAU_DATA_KEYS", default="")
+    QORGAU_INDEX_KEY = env.str("QORGAU_INDEX_KEY", default="")
+    QORGAU_AUDIT_KEY = env.str("QORGAU_AUDIT_KEY", default="")
+    DEBUG = env.bool("DEBUG", default=False)
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
+    QORGAU_DATA_KEYS = env.str("QORGAU_DATA_KEYS", default=DEMO_DATA_KEYS)
+    QORGAU_INDEX_KEY = env.str("QORGAU_INDEX_KEY", default=DEMO_INDEX_KEY)
+    QORGAU_AUDIT_KEY = env.str("QORGAU_AUDIT_KEY", default=DEMO_AUDIT_KEY)
+    DEBUG = env.bool("DEBUG", default=False)
+
+
+def _refuse_insecure_production() -> None:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    if not SECRET_KEY or SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
+    if not QORGAU_DATA_KEYS or DEMO_DATA_KEYS.split(":", 1)[1] in QORGAU_DATA_KEYS:
+        problems.append("QORGAU_DATA_KEYS must be set and must not contain the demo key")
+    if not QORGAU_INDEX_KEY or QORGAU_INDEX_KEY == DEMO_INDEX_KEY:
+        problems.append("QORGAU_INDEX_KEY must be set and must not be the demo key")
+    if not QORGAU_AUDIT_KEY or QORGAU_AUDIT_KEY == DEMO_AUDIT_KEY:
+        problems.append("QORGAU_AUDIT_KEY must be set and must not be the demo key")
+    if not env.str("DATABASE_URL", default=""):
+        problems.append("DATABASE_URL must be set (PostgreSQL)")
+    if not env.list("ALLOWED_HOSTS", default=[]):
+        problems.append("ALLOWED_HOSTS must be set")
+    if problems:
+        raise ImproperlyConfigured("Qorgau refuses to start in production: " + "; ".join(problems))
+
+
+if PRODUCTION:
+    _refuse_insecure_production()
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if TESTING:
+    ALLOWED_HOSTS.append("testserver")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "huey.contrib.djhuey",
+    "qorgau.core",
+    "qorgau.accounts",
+    "qorgau.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qorgau.accounts.middleware.StaffAccessMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "qorgau.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "qorgau.urls"
+WSGI_APPLICATION = "qorgau.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qorgau.core.context_processors.qorgau",
+            ],
+        },
+    }
+]
+
+# --- Database ------------------------------------------------------------------------------------
+_SQLITE_OPTIONS = {
+    # Web workers and the job worker share one file: WAL lets readers run beside one writer, and
+    # IMMEDIATE transactions take the write lock up front instead of failing half-way.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+}
+if TESTING and env.str("TEST_DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("TEST_DATABASE_URL")}
+elif TESTING:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3"}}
+else:
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'qorgau.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://qorgau_cache")}
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accounts, sessions, lockout -----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "qorgau.accounts.passwords.MixedCharactersValidator"},
+]
+
+QORGAU_SESSION_IDLE_MINUTES = env.int("QORGAU_SESSION_IDLE_MINUTES", default=30)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = QORGAU_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the idle clock restarts on every request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # no persistent cookie on a shared phone or PC
+SESSION_COOKIE_NAME = "qorgau_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_AGE = None  # a browser-session cookie: visitors keep nothing after closing the browser
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_NAME = "qorgau_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# How long the password step stays valid while the person types the one-time code.
+QORGAU_MFA_PENDING_SECONDS = 300
+OTP_TOTP_ISSUER = "Qorgau"
+
+AXES_FAILURE_LIMIT = env.int("QORGAU_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("QORGAU_LOCKOUT_MINUTES", default=15))
+# Each list entry is counted on its own: an account is locked after N failures from anywhere, and
+# an address after N failures against any accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qorgau.accounts.views.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("QORGAU_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# --- Languages and time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS: list = []  # each app keeps its own catalogue in <app>/locale
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env.str("QORGAU_TIME_ZONE", default="Asia/Almaty")
+
+# --- Static files ----------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = Path(env.str("QORGAU_MEDIA_DIR", default=str(VAR_DIR / "media")))
+WHITENOISE_USE_FINDERS = TESTING
+WHITENOISE_MAX_AGE = 0 if TESTING else 3600
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Security headers ------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # "no-referrer" would send "Origin: null" and fail CSRF checks
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("QORGAU_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("QORGAU_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    if env.bool("QORGAU_BEHIND_PROXY", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS = env.list("QORGAU_SILENCED_CHECKS", default=[])
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# --- REST API ---------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "qorgau.api.authentication.BearerTokenAuthentication",
+        "qorgau.api.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "qorgau.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "qorgau.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "TOKEN_PREFIX": "qorgau_",
+    "TOKEN_TTL": timedelta(days=env.int("QORGAU_TOKEN_DAYS", default=90)),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 20,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Qorgau API",
+    "DESCRIPTION": (
+        "The REST API of Qorgau. Authenticate with `Authorization: Bearer <token>`. "
+        'Every error has the same shape: `{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# --- Background jobs --------------------------------------------------------------------------------
+# Redis in production (QORGAU_BROKER_URL=redis://...), a SQLite file for the embedded default.
+_broker = env.str("QORGAU_BROKER_URL", default="")
+if TESTING and not _broker:
+    HUEY = {"huey_class": "huey.MemoryHuey", "name": "qorgau", "immediate": True}
+elif _broker.startswith(("redis://", "rediss://")):
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": "qorgau",
+        "url": _broker,
+        "immediate": False,
+        "consumer": {"workers": env.int("QORGAU_WORKERS", default=2), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "qorgau",
+        "filename": str(VAR_DIR / "jobs.sqlite3"),
+        "immediate": False,
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }
+
+# --- E-mail (never carries survivor-identifying data) -----------------------------------------------
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Qorgau <no-reply@qorgau.invalid>")
+QORGAU_SITE_URL = env.str("QORGAU_SITE_URL", default="http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "axes": {"level": "ERROR" if TESTING else "WARNING"},
+        "huey": {"level": "WARNING" if TESTING else "INFO"},
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# django-otp's own per-device backoff doubles after each wrong code; lockout (axes) is the rule the
+# tests assert, so the backoff is off there to keep them independent of timing.
+OTP_TOTP_THROTTLE_FACTOR = 0 if TESTING else 1
+OTP_STATIC_THROTTLE_FACTOR = 0 if TESTING else 1
