@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 urlpatterns = [
@@ -5,6 +6,12 @@ urlpatterns = [
     path("accounts/", include("qorgau.accounts.urls")),
     path("api/v1/", include(("qorgau.api.urls", "api"))),
 ]
+
+# Public pages carry the language in the address (/kk/..., /ru/..., /en/...): a visitor's choice
+# needs no cookie, and a link can be shared in the right language.
+urlpatterns += i18n_patterns(
+    prefix_default_language=True,
+)
 
 handler400 = "qorgau.core.views.bad_request"
 handler403 = "qorgau.core.views.forbidden"
