@@ -72,3 +72,17 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"head #{self.seq}"
+
+
+class KeyRotationState(models.Model):
+    """Where `qorgau keys rotate` got to in each model, so an interrupted run resumes there."""
+
+    model = models.CharField(max_length=100, primary_key=True)
+    target_key_id = models.CharField(max_length=16)
+    last_pk = models.CharField(max_length=64, blank=True)
+    rows_resealed = models.BigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.model} -> {self.target_key_id}"
