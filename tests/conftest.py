@@ -33,9 +33,20 @@ def client():
     return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
+def ensure_regions():
+    """Transactional tests (live server, threads) empty every table between tests, data-migration
+    rows included; put the regions back when they are gone."""
+    from qorgau.core.models import Region
+    from qorgau.core.regions import load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+
+
 @pytest.fixture
 def make_agency(db):
     counter = {"n": 0}
+    ensure_regions()
 
     def make(kind=Agency.Kind.CRISIS_CENTRE, region="71", name=None):
         counter["n"] += 1
@@ -104,3 +115,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if ("postgres" in item.keywords or "/tests/postgres/" in str(item.path)) and not on_postgres:
             item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def open_case():
+    """Open a case through the service, as a caseworker would at intake."""
+    from tests.helpers import CASE_FIELDS, incident_data, survivor_data
+
+    from qorgau.cases.services import case_open
+
+    def make(actor, *, survivor=None, incident=None, consents=(), account="Ол үйде ұрды. Он hit me at home.",
+             perpetrator=("current_partner", {"family_name": "Жандосов", "given_name": "Ерлан", "sex": "M"})):
+        case, _warnings = case_open(
+            actor=actor, survivor=survivor_data(**(survivor or {})), case_fields=dict(CASE_FIELDS),
+            incident=incident_data(**(incident or {})), perpetrator=perpetrator, account=account,
+            consents=list(consents),
+        )
+        return case
+
+    return make

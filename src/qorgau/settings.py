@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "qorgau.core",
     "qorgau.accounts",
+    "qorgau.people",
+    "qorgau.cases",
     "qorgau.api",
 ]
 
@@ -312,6 +314,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoEnum": "qorgau.cases.forms.YES_NO",
+        "SectionEnum": "qorgau.cases.models.Section",
+        "SexEnum": "qorgau.people.models.Person.Sex",
+    },
 }
 
 # --- Background jobs --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("qorgau.core.urls")),
     path("accounts/", include("qorgau.accounts.urls")),
+    path("cases/", include("qorgau.cases.urls")),
     path("api/v1/", include(("qorgau.api.urls", "api"))),
 ]
 

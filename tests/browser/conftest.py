@@ -72,12 +72,9 @@ def _new_page(browser, live_server, with_axe=False):
 
 @pytest.fixture(autouse=True)
 def _regions_after_flush(transactional_db):
-    """Live-server tests empty the tables between tests, data-migration rows included."""
-    from qorgau.core.models import Region
-    from qorgau.core.regions import load_regions
+    from tests.conftest import ensure_regions
 
-    if not Region.objects.exists():
-        load_regions(Region)
+    ensure_regions()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 
 from qorgau.accounts.api import AgencyList, MeView
 from qorgau.api.errors import json_not_found
+from qorgau.cases import api as cases_api
 from qorgau.core.api import RegionList
 
 docs_access = {"permission_classes": [AllowAny], "authentication_classes": []}
@@ -16,6 +17,20 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("regions/", RegionList.as_view(), name="regions"),
     path("agencies/", AgencyList.as_view(), name="agencies"),
+    path("cases/", cases_api.CaseListCreate.as_view(), name="cases"),
+    path("cases/search/", cases_api.CaseSearch.as_view(), name="case_search"),
+    path("cases/<uuid:case_id>/", cases_api.CaseDetail.as_view(), name="case"),
+    path("cases/<uuid:case_id>/notes/", cases_api.CaseNotes.as_view(), name="case_notes"),
+    path("cases/<uuid:case_id>/consents/", cases_api.CaseConsents.as_view(), name="case_consents"),
+    path("cases/<uuid:case_id>/consents/<uuid:consent_id>/withdraw/", cases_api.ConsentWithdraw.as_view(),
+         name="case_consent_withdraw"),
+    path("cases/<uuid:case_id>/people/", cases_api.CasePeople.as_view(), name="case_people"),
+    path("cases/<uuid:case_id>/people/<uuid:person_id>/", cases_api.CasePerson.as_view(), name="case_person"),
+    path("cases/<uuid:case_id>/incidents/", cases_api.CaseIncidents.as_view(), name="case_incidents"),
+    path("cases/<uuid:case_id>/emergency-grants/", cases_api.CaseEmergencyGrants.as_view(), name="case_emergency"),
+    path("cases/<uuid:case_id>/timeline/", cases_api.CaseTimeline.as_view(), name="case_timeline"),
+    path("cases/<uuid:case_id>/access-log/", cases_api.CaseAccessLog.as_view(), name="case_access_log"),
+    path("people/identity-check/", cases_api.IdentityCheck.as_view(), name="identity_check"),
 ]
 
 # Unknown API paths answer in the API's error format rather than with an HTML page.

@@ -1,0 +1,351 @@
+"""Cases in the REST API. Thin: validate with the same forms as the screens, call selectors and
+services, serialise the view objects (which hold only what the caller may see)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qorgau.api.forms import form_serializer, validated
+from qorgau.cases import policies, selectors, services
+from qorgau.cases.forms import (
+    CaseUpdateForm,
+    ConsentForm,
+    EmergencyGrantForm,
+    IncidentForm,
+    NoteForm,
+    PersonEditForm,
+    PersonForm,
+    SearchForm,
+    SurvivorForm,
+)
+from qorgau.cases.models import Consent
+from qorgau.people.models import Person
+
+QUESTION_FIELDS = ("q_penetration", "q_sexual_contact", "q_physical_assault", "q_forced_marriage", "q_denial",
+                   "q_psychological")
+
+
+def _yes_no(data: dict) -> dict:
+    """JSON booleans for the yes/no questions, as the form expects them."""
+    data = dict(data)
+    for key in (*QUESTION_FIELDS, "children_present"):
+        if isinstance(data.get(key), bool):
+            data[key] = "yes" if data[key] else "no"
+        elif key == "children_present" and data.get(key) is None:
+            data[key] = ""
+    return data
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+class PersonOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    role = serializers.CharField()
+    name = serializers.CharField()
+    sex = serializers.CharField()
+    birth_year = serializers.IntegerField(allow_null=True)
+    version = serializers.IntegerField()
+    other_names = serializers.ListField(child=serializers.CharField())
+    iin = serializers.CharField(allow_null=True, help_text="Only where the caller may see it.")
+    birth_date = serializers.DateField(allow_null=True)
+    phones = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    address = serializers.CharField(allow_null=True)
+
+
+class CaseSummaryOut(serializers.Serializer):
+    id = serializers.UUIDField(source="case.pk")
+    number = serializers.CharField(source="case.number")
+    status = serializers.CharField(source="case.status")
+    priority = serializers.CharField(source="case.priority")
+    opened_at = serializers.DateTimeField(source="case.opened_at")
+    survivor_name = serializers.CharField()
+    access = serializers.ListField(child=serializers.CharField(), source="via")
+
+
+class IncidentOut(serializers.Serializer):
+    id = serializers.UUIDField(source="incident.pk")
+    occurred_on = serializers.DateField(source="incident.occurred_on")
+    reported_on = serializers.DateField(source="incident.reported_on")
+    region = serializers.CharField(source="incident.region_id")
+    gbv_type = serializers.CharField(source="incident.gbv_type")
+    contexts = serializers.ListField(child=serializers.CharField(), source="incident.contexts")
+    delay_band = serializers.CharField(source="incident.delay_band")
+    weapon = serializers.CharField(source="incident.weapon")
+    injuries = serializers.CharField(source="incident.injuries")
+    care_windows = serializers.SerializerMethodField()
+
+    def get_care_windows(self, view) -> list[dict]:
+        return [{"kind": w.kind, "deadline": w.deadline, "open": w.is_open, "approximate": w.approximate}
+                for w in view.windows]
+
+
+class NoteOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    section = serializers.CharField()
+    is_account = serializers.BooleanField()
+    body = serializers.CharField()
+    author = serializers.CharField(source="author.username")
+    agency = serializers.CharField(source="agency.name")
+    created_at = serializers.DateTimeField()
+
+
+class CaseDetailOut(serializers.Serializer):
+    id = serializers.UUIDField(source="case.pk")
+    number = serializers.CharField(source="case.number")
+    status = serializers.CharField(source="case.status")
+    priority = serializers.CharField(source="case.priority")
+    version = serializers.IntegerField(source="case.version")
+    entry_point = serializers.CharField(source="case.entry_point")
+    holding_agency = serializers.CharField(source="case.holding_agency.name")
+    access = serializers.ListField(child=serializers.CharField(), source="access.via")
+    sections = serializers.SerializerMethodField()
+    contact_channel = serializers.CharField(source="case.contact_channel")
+    contact_times = serializers.CharField(allow_null=True)
+    survivor = PersonOut(allow_null=True)
+    people = PersonOut(many=True)
+    incidents = IncidentOut(many=True)
+    notes = serializers.SerializerMethodField()
+
+    def get_sections(self, detail) -> list[str]:
+        return sorted(detail.access.sections)
+
+    def get_notes(self, detail) -> list[dict]:
+        return [NoteOut(n).data for notes in detail.notes.values() for n in notes]
+
+
+class ConsentOut(serializers.ModelSerializer):
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consent
+        fields = ["id", "purpose", "recipient_agency", "recipient_kind", "sections", "method", "given_by", "given_on",
+                  "expires_on", "withdrawn_at", "active"]
+
+    def get_active(self, consent) -> bool:
+        return consent.is_active()
+
+
+class EventOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    section = serializers.CharField()
+    agency = serializers.CharField(source="agency.name", allow_null=True)
+    params = serializers.DictField()
+
+
+def _detail(request, case_id):
+    return Response(CaseDetailOut(selectors.case_detail(actor=request.user, case_id=case_id)).data)
+
+
+# --- Views -------------------------------------------------------------------------------------
+
+class CaseListCreate(APIView):
+    @extend_schema(
+        summary="Cases the caller may see, newest first (search with POST /cases/search/)",
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("mine", bool)],
+        responses=CaseSummaryOut(many=True),
+    )
+    def get(self, request):
+        status_ = request.query_params.get("status", "")[:10]
+        mine = request.query_params.get("mine", "") in ("1", "true", "yes")
+        return Response(CaseSummaryOut(selectors.case_list(actor=request.user, status=status_, mine=mine),
+                                       many=True).data)
+
+    @extend_schema(
+        summary="Open a case: the survivor, the first incident, her account and her consents, in one request",
+        request=inline_serializer("CaseOpenInput", {
+            "survivor": form_serializer(SurvivorForm)(),
+            "incident": form_serializer(IncidentForm)(required=False),
+            "consents": form_serializer(ConsentForm)(many=True, required=False),
+        }),
+        responses={201: CaseDetailOut},
+    )
+    def post(self, request):
+        if not policies.can_open_case(request.user):
+            raise PermissionDenied
+        body = request.data if isinstance(request.data, dict) else {}
+        survivor = validated(SurvivorForm, body.get("survivor"), "survivor")
+        incident = validated(IncidentForm, _yes_no(body["incident"]), "incident") if body.get("incident") else None
+        consent_data = body.get("consents") or []
+        if not isinstance(consent_data, list):
+            consent_data = [consent_data]
+        age = None
+        if survivor.cleaned_data.get("birth_date") or survivor.cleaned_data.get("birth_year"):
+            from django.utils import timezone
+
+            from qorgau.cases.classification import age_on
+
+            age = age_on(survivor.cleaned_data.get("birth_date"), survivor.cleaned_data.get("birth_year"),
+                         timezone.localdate())
+        consents = [validated(ConsentForm, c, f"consents.{i}", survivor_age=age).cleaned_data
+                    for i, c in enumerate(consent_data)]
+        case, warnings = services.case_open(
+            actor=request.user,
+            survivor=survivor.identity(),
+            case_fields=survivor.case_fields(),
+            incident=incident.incident_fields() if incident else None,
+            perpetrator=incident.perpetrator() if incident else None,
+            account=incident.cleaned_data.get("account", "") if incident else "",
+            consents=consents,
+        )
+        data = CaseDetailOut(selectors.case_detail(actor=request.user, case_id=case.pk)).data
+        return Response({**data, "warnings": warnings}, status=status.HTTP_201_CREATED)
+
+
+class CaseSearch(APIView):
+    @extend_schema(
+        summary="Search the cases the caller may see by case number, exact IIN or phone, or folded name",
+        description="A POST, so that identifying search terms never appear in URLs or access logs.",
+        request=form_serializer(SearchForm), responses=CaseSummaryOut(many=True),
+    )
+    def post(self, request):
+        form = validated(SearchForm, request.data)
+        return Response(CaseSummaryOut(selectors.case_list(actor=request.user, **form.cleaned_data), many=True).data)
+
+
+class CaseDetail(APIView):
+    @extend_schema(summary="A case, limited to what the caller may see", responses=CaseDetailOut)
+    def get(self, request, case_id):
+        return _detail(request, case_id)
+
+    @extend_schema(summary="Change status, priority, caseworker or her preferences (send the version you read)",
+                   request=form_serializer(CaseUpdateForm), responses={200: CaseDetailOut})
+    def patch(self, request, case_id):
+        case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="edit")
+        current = {f: getattr(case, f) for f in ("status", "priority", "preferred_language", "contact_channel",
+                                                 "contact_times", "female_staff", "interpreter",
+                                                 "interpreter_language")}
+        current["assigned_to"] = case.assigned_to_id
+        data = {**current, **(request.data if isinstance(request.data, dict) else {})}
+        form = validated(CaseUpdateForm, data, agency=case.holding_agency)
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        services.case_update(actor=request.user, case=case, expected_version=form.cleaned_data["version"],
+                             changes=changes)
+        return _detail(request, case.pk)
+
+
+class CaseNotes(APIView):
+    @extend_schema(summary="Notes of the sections the caller may see", responses=NoteOut(many=True))
+    def get(self, request, case_id):
+        detail = selectors.case_detail(actor=request.user, case_id=case_id)
+        return Response([NoteOut(n).data for notes in detail.notes.values() for n in notes])
+
+    @extend_schema(summary="Add a note to a section", request=form_serializer(NoteForm), responses={201: NoteOut})
+    def post(self, request, case_id):
+        case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="note")
+        form = validated(NoteForm, request.data)
+        note = services.note_add(actor=request.user, case=case, **form.cleaned_data)
+        return Response(NoteOut(note).data, status=status.HTTP_201_CREATED)
+
+
+class CaseConsents(APIView):
+    @extend_schema(summary="Her consents (holding agency only)", responses=ConsentOut(many=True))
+    def get(self, request, case_id):
+        detail = selectors.case_detail(actor=request.user, case_id=case_id)
+        if detail.consents is None:
+            raise PermissionDenied
+        return Response(ConsentOut(detail.consents, many=True).data)
+
+    @extend_schema(summary="Record a consent", request=form_serializer(ConsentForm), responses={201: ConsentOut})
+    def post(self, request, case_id):
+        case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="consent")
+        form = validated(ConsentForm, request.data, survivor_age=services.survivor_age_today(case))
+        consent = services.consent_record(actor=request.user, case=case, data=form.cleaned_data)
+        return Response(ConsentOut(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentWithdraw(APIView):
+    @extend_schema(summary="Withdraw a consent (takes effect at once)", request=None, responses=ConsentOut)
+    def post(self, request, case_id, consent_id):
+        case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="consent")
+        consent = get_object_or_404(Consent, pk=consent_id, case=case)
+        return Response(ConsentOut(services.consent_withdraw(actor=request.user, consent=consent)).data)
+
+
+class CasePeople(APIView):
+    @extend_schema(summary="Add a person (perpetrator, child, witness, guardian)", request=form_serializer(PersonForm),
+                   responses={201: PersonOut})
+    def post(self, request, case_id):
+        case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="person")
+        form = validated(PersonForm, request.data)
+        person, warnings = services.person_add(actor=request.user, case=case, role=form.cleaned_data["role"],
+                                               data=form.identity())
+        view = selectors._person_view(person, policies.case_access(request.user, case))
+        return Response({**PersonOut(view).data, "warnings": warnings}, status=status.HTTP_201_CREATED)
+
+
+class CasePerson(APIView):
+    @extend_schema(summary="Change a person's details (send the version you read)",
+                   request=form_serializer(PersonEditForm), responses=PersonOut)
+    def patch(self, request, case_id, person_id):
+        case, access = selectors.case_get(actor=request.user, case_id=case_id, purpose="person")
+        person = get_object_or_404(Person, pk=person_id, case=case)
+        form = validated(PersonEditForm, request.data)
+        warnings = services.person_update(actor=request.user, person=person,
+                                          expected_version=form.cleaned_data["version"], data=form.identity())
+        person.refresh_from_db()
+        return Response({**PersonOut(selectors._person_view(person, access)).data, "warnings": warnings})
+
+
+class CaseIncidents(APIView):
+    @extend_schema(summary="Record another incident", request=form_serializer(IncidentForm), responses={201: IncidentOut})
+    def post(self, request, case_id):
+        case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="incident")
+        form = validated(IncidentForm, _yes_no(request.data if isinstance(request.data, dict) else {}))
+        services.incident_add(actor=request.user, case=case, fields=form.incident_fields(),
+                              perpetrator=form.perpetrator())
+        detail = selectors.case_detail(actor=request.user, case_id=case.pk)
+        return Response(IncidentOut(detail.incidents[0]).data, status=status.HTTP_201_CREATED)
+
+
+class CaseEmergencyGrants(APIView):
+    @extend_schema(summary="Grant emergency access without consent (supervisor of the holding agency)",
+                   request=form_serializer(EmergencyGrantForm),
+                   responses={201: inline_serializer("EmergencyGrantOut", {"id": serializers.UUIDField(),
+                                                                           "expires_at": serializers.DateTimeField()})})
+    def post(self, request, case_id):
+        case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="emergency")
+        form = validated(EmergencyGrantForm, request.data)
+        share = services.emergency_grant(actor=request.user, case=case, **form.cleaned_data)
+        return Response({"id": share.pk, "expires_at": share.expires_at}, status=status.HTTP_201_CREATED)
+
+
+class CaseTimeline(APIView):
+    @extend_schema(summary="The timeline, limited to what the caller may see", responses=EventOut(many=True))
+    def get(self, request, case_id):
+        case, access = selectors.case_get(actor=request.user, case_id=case_id, purpose="timeline")
+        return Response(EventOut(selectors.case_timeline(actor=request.user, case=case, access=access), many=True).data)
+
+
+class CaseAccessLog(APIView):
+    @extend_schema(summary="Who opened or changed the case (holding caseworker and supervisor)",
+                   responses=inline_serializer("AccessLogEntry", {
+                       "at": serializers.DateTimeField(), "who": serializers.CharField(),
+                       "agency": serializers.CharField(allow_null=True), "action": serializers.CharField(),
+                   }, many=True))
+    def get(self, request, case_id):
+        _case, events = selectors.case_access_log(actor=request.user, case_id=case_id)
+        return Response([{"at": e["at"], "who": e["who"], "agency": e["agency"].name if e["agency"] else None,
+                          "action": e["action"]} for e in events])
+
+
+class IdentityCheck(APIView):
+    @extend_schema(
+        summary="Is a person with this IIN or phone already known? Only what the caller may see.",
+        request=inline_serializer("IdentityCheckInput", {"iin": serializers.CharField(required=False),
+                                                         "phone": serializers.CharField(required=False)}),
+        responses=inline_serializer("IdentityMatchOut", {
+            "kind": serializers.CharField(), "case_id": serializers.UUIDField(allow_null=True),
+            "case_number": serializers.CharField(allow_null=True), "known_elsewhere": serializers.BooleanField(),
+        }, many=True),
+    )
+    def post(self, request):
+        body = request.data if isinstance(request.data, dict) else {}
+        iin, phone = str(body.get("iin") or "")[:20], str(body.get("phone") or "")[:32]
+        matches = selectors.identity_matches(actor=request.user, iin=iin, phone=phone)
+        return Response([{"kind": m.kind, "case_id": m.case.pk if m.case else None,
+                          "case_number": m.case.number if m.case else None, "known_elsewhere": m.case is None}
+                         for m in matches])

@@ -1,0 +1,421 @@
+"""Input validation for cases, used by the HTML screens and by the API alike (one set of rules,
+one set of translated messages)."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.accounts.models import Agency, User
+from qorgau.accounts.roles import CASE_ROLES
+from qorgau.cases.classification import QUESTIONS
+from qorgau.cases.models import Case, Consent, Incident, IncidentPerpetrator, Section
+from qorgau.core.iin import IinError, parse_iin
+from qorgau.core.models import Region
+from qorgau.core.phones import PhoneError, normalize_phone
+from qorgau.people.models import Person
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+YES_NO_UNKNOWN = [("", _("Not known")), ("yes", _("Yes")), ("no", _("No"))]
+LANGUAGE_CHOICES = [("", _("Not asked"))] + [(c, n) for c, n in settings.LANGUAGES] + [("other", _("Other"))]
+REFERRAL_KINDS = [
+    Agency.Kind.POLICE, Agency.Kind.HEALTH, Agency.Kind.LEGAL_AID, Agency.Kind.PSYCHOLOGICAL, Agency.Kind.SHELTER,
+    Agency.Kind.SOCIAL_SERVICES, Agency.Kind.PROSECUTOR, Agency.Kind.CRISIS_CENTRE,
+    Agency.Kind.FAMILY_SUPPORT_CENTRE, Agency.Kind.NGO, Agency.Kind.EDUCATION,
+]
+
+
+def clean_iin_text(raw: str) -> str:
+    """An IIN with a valid check digit (both weight passes), or "" when none was given."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        return parse_iin(raw).iin
+    except IinError as exc:
+        raise forms.ValidationError(exc.message, code=exc.code) from exc
+
+
+def _split_names(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+def _not_future(value, message):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(message, code="future")
+    return value
+
+
+class IdentityFields(forms.Form):
+    """Who a person is. Names are kept exactly as typed, in any script."""
+
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    given_name = forms.CharField(label=_("Given name or alias"), max_length=100, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    other_names = forms.CharField(
+        label=_("Other names or spellings"), max_length=300, required=False,
+        help_text=_("Separate with commas, e.g. the name in Latin letters or a maiden name."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.FEMALE)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_year = forms.IntegerField(label=_("Year of birth, if the date is not known"), required=False,
+                                    min_value=1900, max_value=2100)
+    iin = forms.CharField(label=_("IIN"), max_length=20, required=False,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    address = forms.CharField(label=_("Address"), max_length=500, required=False)
+
+    def clean_birth_date(self):
+        return _not_future(self.cleaned_data.get("birth_date"), _("The date of birth cannot be in the future."))
+
+    def clean_iin(self):
+        return clean_iin_text(self.cleaned_data.get("iin", ""))
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except PhoneError as exc:
+            raise forms.ValidationError(exc.message, code="phone") from exc
+
+    def identity(self) -> dict:
+        """The cleaned identity as people.services expects it."""
+        data = self.cleaned_data
+        return {
+            "family_name": data.get("family_name", ""),
+            "given_name": data.get("given_name", ""),
+            "patronymic": data.get("patronymic", ""),
+            "other_names": _split_names(data.get("other_names", "")),
+            "sex": data.get("sex") or Person.Sex.UNKNOWN,
+            "birth_date": data.get("birth_date"),
+            "birth_year": data.get("birth_year"),
+            "iin": data.get("iin", ""),
+            "phones": [data["phone"]] if data.get("phone") else [],
+            "address": data.get("address", ""),
+        }
+
+
+class SurvivorForm(IdentityFields):
+    """Intake step 1: who she is, how she came, how to reach her safely."""
+
+    entry_point = forms.ChoiceField(label=_("How did she come to us?"), choices=Case.EntryPoint.choices)
+    region = forms.ModelChoiceField(label=_("Region where she lives"), queryset=Region.objects.filter(is_active=True),
+                                    required=False)
+    disability = forms.ChoiceField(label=_("Disability"), choices=Person.Disability.choices,
+                                   initial=Person.Disability.UNKNOWN)
+    citizenship = forms.ChoiceField(label=_("Citizenship"), choices=Person.Citizenship.choices,
+                                    initial=Person.Citizenship.KAZAKHSTAN)
+    preferred_language = forms.ChoiceField(label=_("Language she prefers"), choices=LANGUAGE_CHOICES, required=False)
+    contact_channel = forms.ChoiceField(label=_("Safe way to contact her"), choices=Case.ContactChannel.choices)
+    contact_times = forms.CharField(
+        label=_("Safe times and instructions"), max_length=500, required=False,
+        help_text=_("For example: weekdays 10:00–12:00 only; never leave a message."),
+    )
+    female_staff = forms.BooleanField(label=_("She prefers to talk to a woman"), required=False)
+    interpreter = forms.BooleanField(label=_("She needs an interpreter"), required=False)
+    interpreter_language = forms.CharField(label=_("Interpreter language"), max_length=50, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices, initial=Case.Priority.NORMAL)
+
+    field_order = [
+        "entry_point", "given_name", "family_name", "patronymic", "other_names", "sex", "birth_date", "birth_year",
+        "iin", "phone", "address", "region", "disability", "citizenship", "preferred_language", "contact_channel",
+        "contact_times", "female_staff", "interpreter", "interpreter_language", "priority",
+    ]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("given_name") or data.get("family_name")):
+            self.add_error("given_name", _("Enter a name or an alias she chooses."))
+        if data.get("interpreter") and not data.get("interpreter_language"):
+            self.add_error("interpreter_language", _("Which language does the interpreter need?"))
+        return data
+
+    def identity(self) -> dict:
+        data = super().identity()
+        data.update(
+            region=self.cleaned_data.get("region"),
+            disability=self.cleaned_data.get("disability") or Person.Disability.UNKNOWN,
+            citizenship=self.cleaned_data.get("citizenship") or Person.Citizenship.UNKNOWN,
+        )
+        return data
+
+    def case_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "entry_point": data["entry_point"],
+            "priority": data["priority"],
+            "preferred_language": data.get("preferred_language", ""),
+            "contact_channel": data["contact_channel"],
+            "contact_times": data.get("contact_times", ""),
+            "female_staff": data.get("female_staff", False),
+            "interpreter": data.get("interpreter", False),
+            "interpreter_language": data.get("interpreter_language", ""),
+        }
+
+
+class IncidentForm(forms.Form):
+    """Intake step 2: what happened. The type comes from the questions, asked in order."""
+
+    occurred_on = forms.DateField(label=_("Date of the incident"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_at_time = forms.TimeField(label=_("Time (if known)"), required=False,
+                                       widget=forms.TimeInput(attrs={"type": "time"}))
+    date_is_approximate = forms.BooleanField(label=_("The date is approximate"), required=False)
+    reported_on = forms.DateField(label=_("First reported on"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("Leave empty if she reports it for the first time today."))
+    region = forms.ModelChoiceField(label=_("Region where it happened"), queryset=Region.objects.filter(is_active=True))
+    settlement = forms.CharField(label=_("Settlement or address"), max_length=200, required=False)
+    place = forms.ChoiceField(label=_("Place"), choices=Incident.Place.choices, initial=Incident.Place.UNKNOWN)
+    money_or_goods_exchanged = forms.BooleanField(label=_("Money, goods or other benefits were exchanged"), required=False)
+    abduction = forms.BooleanField(label=_("She was abducted or held"), required=False)
+    harmful_practice = forms.ChoiceField(label=_("Harmful traditional practice"), choices=Incident.HarmfulPractice.choices,
+                                         initial=Incident.HarmfulPractice.NONE)
+    children_present = forms.ChoiceField(label=_("Were children present?"), choices=YES_NO_UNKNOWN, required=False)
+    weapon = forms.ChoiceField(label=_("Weapon used or threatened"), choices=Incident.Weapon.choices,
+                               initial=Incident.Weapon.UNKNOWN)
+    injuries = forms.ChoiceField(label=_("Injuries"), choices=Incident.Injuries.choices, initial=Incident.Injuries.UNKNOWN)
+    perpetrator_relationship = forms.ChoiceField(label=_("Who did it — relationship to her"),
+                                                 choices=IncidentPerpetrator.Relationship.choices)
+    perpetrator_family_name = forms.CharField(label=_("Perpetrator's family name"), max_length=100, required=False)
+    perpetrator_given_name = forms.CharField(label=_("Perpetrator's given name"), max_length=100, required=False)
+    perpetrator_sex = forms.ChoiceField(label=_("Perpetrator's sex"), choices=Person.Sex.choices, initial=Person.Sex.MALE)
+    perpetrator_iin = forms.CharField(label=_("Perpetrator's IIN"), max_length=20, required=False)
+    perpetrator_birth_year = forms.IntegerField(label=_("Perpetrator's year of birth"), required=False,
+                                                min_value=1900, max_value=2100)
+    account = forms.CharField(
+        label=_("Her account, in her words"), max_length=20000, required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Recorded once and shared only as she agrees. She should not have to tell it again."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The six GBVIMS questions, in their fixed order (the first "yes" decides the type).
+        for field_name, _type, question in QUESTIONS:
+            self.fields[field_name] = forms.ChoiceField(label=question, choices=YES_NO, required=False,
+                                                        widget=forms.RadioSelect)
+        self.order_fields([
+            "occurred_on", "occurred_at_time", "date_is_approximate", "reported_on", "region", "settlement", "place",
+            *[q[0] for q in QUESTIONS],
+        ])
+
+    def clean_occurred_on(self):
+        return _not_future(self.cleaned_data.get("occurred_on"), _("The incident date cannot be in the future."))
+
+    def clean_perpetrator_iin(self):
+        return clean_iin_text(self.cleaned_data.get("perpetrator_iin", ""))
+
+    def clean_reported_on(self):
+        return _not_future(self.cleaned_data.get("reported_on"), _("The report date cannot be in the future."))
+
+    def clean(self):
+        data = super().clean()
+        occurred, reported = data.get("occurred_on"), data.get("reported_on")
+        if occurred and reported and reported < occurred:
+            self.add_error("reported_on", _("It cannot have been reported before it happened."))
+        return data
+
+    def incident_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "occurred_on": data["occurred_on"],
+            "occurred_at_time": data.get("occurred_at_time"),
+            "date_is_approximate": data.get("date_is_approximate", False),
+            "reported_on": data.get("reported_on") or timezone.localdate(),
+            "region": data["region"],
+            "settlement": data.get("settlement", ""),
+            "place": data["place"],
+            "money_or_goods_exchanged": data.get("money_or_goods_exchanged", False),
+            "abduction": data.get("abduction", False),
+            "harmful_practice": data["harmful_practice"],
+            "children_present": {"yes": True, "no": False}.get(data.get("children_present") or ""),
+            "weapon": data["weapon"],
+            "injuries": data["injuries"],
+        }
+        for field_name, _type, _question in QUESTIONS:
+            fields[field_name] = data.get(field_name) == "yes"
+        return fields
+
+    def perpetrator(self) -> tuple[str, dict]:
+        data = self.cleaned_data
+        return data["perpetrator_relationship"], {
+            "family_name": data.get("perpetrator_family_name", ""),
+            "given_name": data.get("perpetrator_given_name", ""),
+            "sex": data.get("perpetrator_sex") or Person.Sex.UNKNOWN,
+            "iin": data.get("perpetrator_iin", ""),
+            "birth_year": data.get("perpetrator_birth_year"),
+        }
+
+
+class ConsentChoicesForm(forms.Form):
+    """Intake step 3: what she agrees to, in plain choices (turned into Consent records)."""
+
+    statistics = forms.BooleanField(label=_("Her case may be counted in anonymised national statistics"), required=False)
+    referral_kinds = forms.MultipleChoiceField(
+        label=_("She agrees to be referred to"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(k.value, k.label) for k in REFERRAL_KINDS],
+    )
+    share_sections = forms.MultipleChoiceField(
+        label=_("Those agencies may see these parts of her case"), required=False,
+        widget=forms.CheckboxSelectMultiple, choices=Section.choices,
+    )
+    contact = forms.BooleanField(label=_("Those agencies may contact her directly"), required=False)
+    method = forms.ChoiceField(label=_("How she gave consent"), choices=Consent.Method.choices)
+    expires_on = forms.DateField(label=_("Consent ends on (optional)"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    given_by = forms.ChoiceField(label=_("Consent given by"), choices=Consent.GivenBy.choices,
+                                 initial=Consent.GivenBy.SURVIVOR)
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
+    best_interest_reason = forms.CharField(label=_("Reason for the best-interest decision"), max_length=2000,
+                                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, survivor_age=None, **kwargs):
+        self.survivor_age = survivor_age
+        super().__init__(*args, **kwargs)
+
+    def clean_expires_on(self):
+        value = self.cleaned_data.get("expires_on")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The end date cannot be in the past."), code="past")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("share_sections") and not data.get("referral_kinds"):
+            self.add_error("share_sections", _("Choose the agencies first: sections are shared only with them."))
+        check_consent_giver(self, data, self.survivor_age)
+        return data
+
+
+def check_consent_giver(form, data, survivor_age):
+    """A child's consent comes from a guardian or is a recorded best-interest decision."""
+    given_by = data.get("given_by")
+    child = survivor_age is not None and survivor_age < 18
+    if child and given_by == Consent.GivenBy.SURVIVOR:
+        form.add_error("given_by", _("She is under 18: record her guardian's consent or a best-interest decision."))
+    if given_by == Consent.GivenBy.BEST_INTEREST:
+        if not child:
+            form.add_error("given_by", _("A best-interest decision replaces consent only for a child."))
+        if len((data.get("best_interest_reason") or "").strip()) < 10:
+            form.add_error("best_interest_reason", _("Explain the best-interest decision."))
+    if given_by == Consent.GivenBy.GUARDIAN and not (data.get("guardian_name") or data.get("guardian")):
+        form.add_error("guardian_name" if "guardian_name" in form.fields else "guardian",
+                       _("Name the guardian who gave consent."))
+
+
+class ConsentForm(forms.Form):
+    """One consent record, on the case page and in the API."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
+    recipient_agency = forms.ModelChoiceField(label=_("Receiving agency"), required=False,
+                                              queryset=Agency.objects.filter(is_active=True))
+    recipient_kind = forms.ChoiceField(label=_("Or every agency of this type"), required=False,
+                                       choices=[("", "—"), *[(k.value, k.label) for k in REFERRAL_KINDS]])
+    sections = forms.MultipleChoiceField(label=_("Sections"), required=False, widget=forms.CheckboxSelectMultiple,
+                                         choices=Section.choices)
+    method = forms.ChoiceField(label=_("How she gave consent"), choices=Consent.Method.choices)
+    given_by = forms.ChoiceField(label=_("Consent given by"), choices=Consent.GivenBy.choices,
+                                 initial=Consent.GivenBy.SURVIVOR)
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
+    best_interest_reason = forms.CharField(label=_("Reason for the best-interest decision"), max_length=2000,
+                                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    given_on = forms.DateField(label=_("Given on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=_("Ends on (optional)"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, survivor_age=None, **kwargs):
+        self.survivor_age = survivor_age
+        super().__init__(*args, **kwargs)
+
+    def clean_given_on(self):
+        return _not_future(self.cleaned_data.get("given_on"), _("Consent cannot be dated in the future."))
+
+    def clean(self):
+        data = super().clean()
+        purpose = data.get("purpose")
+        has_agency, has_kind = bool(data.get("recipient_agency")), bool(data.get("recipient_kind"))
+        if purpose in (Consent.Purpose.REFERRAL, Consent.Purpose.SHARE, Consent.Purpose.CONTACT):
+            if has_agency == has_kind:
+                self.add_error("recipient_agency", _("Choose one receiving agency or one type of agency."))
+        elif has_agency or has_kind:
+            self.add_error("recipient_agency", _("Statistics consent has no receiving agency."))
+        if purpose == Consent.Purpose.SHARE and not data.get("sections"):
+            self.add_error("sections", _("Choose the sections she agrees to share."))
+        given_on, expires_on = data.get("given_on") or timezone.localdate(), data.get("expires_on")
+        if expires_on and expires_on < max(given_on, timezone.localdate()):
+            self.add_error("expires_on", _("The end date must be today or later."))
+        check_consent_giver(self, data, self.survivor_age)
+        return data
+
+
+class NoteForm(forms.Form):
+    section = forms.ChoiceField(label=_("Section"), choices=Section.choices)
+    body = forms.CharField(label=_("Note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CaseUpdateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    status = forms.ChoiceField(label=_("Status"), choices=[c for c in Case.Status.choices if c[0] != "closed"])
+    priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices)
+    assigned_to = forms.ModelChoiceField(label=_("Caseworker"), queryset=User.objects.none(), required=False)
+    preferred_language = forms.ChoiceField(label=_("Language she prefers"), choices=LANGUAGE_CHOICES, required=False)
+    contact_channel = forms.ChoiceField(label=_("Safe way to contact her"), choices=Case.ContactChannel.choices)
+    contact_times = forms.CharField(label=_("Safe times and instructions"), max_length=500, required=False)
+    female_staff = forms.BooleanField(label=_("She prefers to talk to a woman"), required=False)
+    interpreter = forms.BooleanField(label=_("She needs an interpreter"), required=False)
+    interpreter_language = forms.CharField(label=_("Interpreter language"), max_length=50, required=False)
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = (
+            User.objects.filter(agency=agency, is_active=True, role_links__role__in=CASE_ROLES).distinct()
+            if agency else User.objects.none()
+        )
+
+
+class PersonForm(IdentityFields):
+    """Another person in the case: a perpetrator, a child, a witness, a guardian."""
+
+    role = forms.ChoiceField(label=_("Role in the case"), choices=[
+        (r, label) for r, label in Person.Role.choices if r != Person.Role.SURVIVOR
+    ])
+
+    field_order = ["role", "given_name", "family_name", "patronymic", "other_names", "sex", "birth_date",
+                   "birth_year", "iin", "phone", "address"]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("given_name") or data.get("family_name") or data.get("iin")):
+            self.add_error("given_name", _("Enter a name, an alias or an IIN."))
+        return data
+
+
+class PersonEditForm(IdentityFields):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class EmergencyGrantForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency that needs access"), queryset=Agency.objects.filter(is_active=True))
+    sections = forms.MultipleChoiceField(label=_("Sections"), widget=forms.CheckboxSelectMultiple,
+                                         choices=Section.choices, initial=list(Section.values))
+    hours = forms.IntegerField(label=_("For how many hours"), min_value=1, max_value=168, initial=72)
+    reason = forms.CharField(label=_("Why her life is at risk and access cannot wait for consent"),
+                             min_length=20, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), min_length=5, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccessRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you need access?"), min_length=10, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Case number, IIN, phone or name"), max_length=200, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Case.Status.choices])
+    mine = forms.BooleanField(label=_("Only my cases"), required=False)

@@ -1,0 +1,101 @@
+"""The intake wizard's state: three steps (who she is, what happened, what she agrees to).
+
+Answers are kept in an IntakeDraft, encrypted like case data, so a caseworker interrupted by a
+phone call loses nothing and nothing identifying sits in the session. Each step's raw answers
+are stored and validated again when the case is opened, so the rules live only in the forms.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from qorgau.cases import policies, services
+from qorgau.cases.classification import age_on, classify
+from qorgau.cases.forms import ConsentChoicesForm, IncidentForm, SurvivorForm
+from qorgau.cases.models import IntakeDraft
+from qorgau.core.iin import IinError, parse_iin
+
+STEPS = {1: SurvivorForm, 2: IncidentForm, 3: ConsentChoicesForm}
+DRAFT_LIFETIME = timedelta(hours=24)
+
+
+def draft_get(*, actor, draft_id) -> IntakeDraft:
+    """Only the person who started an intake can continue it, for 24 hours."""
+    try:
+        draft = IntakeDraft.objects.get(pk=draft_id, owner=actor)
+    except (IntakeDraft.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if timezone.now() - draft.updated_at > DRAFT_LIFETIME:
+        draft.delete()
+        raise Http404
+    return draft
+
+
+def draft_save_step(*, actor, draft: IntakeDraft | None, step: int, post) -> IntakeDraft:
+    if not policies.can_open_case(actor):
+        raise PermissionDenied
+    answers = {key: values for key, values in post.lists() if key != "csrfmiddlewaretoken"}
+    if draft is None:
+        draft = IntakeDraft(owner=actor, agency_id=actor.agency_id, data={})
+    data = dict(draft.data or {})
+    data[str(step)] = answers
+    draft.data, draft.step = data, max(draft.step, step + 1)
+    draft.save()
+    return draft
+
+
+def step_data(draft: IntakeDraft | None, step: int) -> MultiValueDict | None:
+    if draft is None or str(step) not in (draft.data or {}):
+        return None
+    return MultiValueDict(draft.data[str(step)])
+
+
+def bound_form(draft: IntakeDraft, step: int, **kwargs):
+    return STEPS[step](step_data(draft, step), **kwargs)
+
+
+def survivor_age(draft: IntakeDraft) -> int | None:
+    """Her age from step 1 (date, year, or the IIN's date), to know whether she is a child."""
+    form = bound_form(draft, 1)
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    birth_date = data.get("birth_date")
+    if not birth_date and not data.get("birth_year") and data.get("iin"):
+        try:
+            birth_date = parse_iin(data["iin"]).birth_date
+        except IinError:
+            birth_date = None
+    return age_on(birth_date, data.get("birth_year"), timezone.localdate())
+
+
+def draft_incident_type(draft: IntakeDraft) -> str | None:
+    form = bound_form(draft, 2)
+    return classify(form.incident_fields()) if form.is_valid() else None
+
+
+@transaction.atomic
+def draft_open_case(*, actor, draft: IntakeDraft):
+    """Validate all three steps again and open the case; returns (case, warnings) or the first
+    step whose answers are no longer valid (e.g. a date that is now in the future)."""
+    survivor_form, incident_form = bound_form(draft, 1), bound_form(draft, 2)
+    consent_form = bound_form(draft, 3, survivor_age=survivor_age(draft))
+    for step, form in ((1, survivor_form), (2, incident_form), (3, consent_form)):
+        if not form.is_valid():
+            return None, step
+    case, warnings = services.case_open(
+        actor=actor,
+        survivor=survivor_form.identity(),
+        case_fields=survivor_form.case_fields(),
+        incident=incident_form.incident_fields(),
+        perpetrator=incident_form.perpetrator(),
+        account=incident_form.cleaned_data.get("account", ""),
+        consents=services.consents_from_choices(consent_form.cleaned_data),
+    )
+    draft.delete()
+    return (case, warnings), None
+

@@ -1,0 +1,97 @@
+"""People in a case. Identifying data is encrypted; lookups go through keyed blind indexes."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.fields import EncryptedField
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        SURVIVOR = "survivor", _("Survivor")
+        PERPETRATOR = "perpetrator", _("Perpetrator")
+        CHILD = "child", _("Child")
+        WITNESS = "witness", _("Witness")
+        GUARDIAN = "guardian", _("Guardian")
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+        UNKNOWN = "U", _("Not known")
+
+    class Citizenship(models.TextChoices):
+        KAZAKHSTAN = "KZ", _("Kazakhstan")
+        OTHER = "other", _("Another country")
+        STATELESS = "stateless", _("Stateless")
+        UNKNOWN = "unknown", _("Not known")
+
+    class Disability(models.TextChoices):
+        NONE = "none", _("None")
+        PHYSICAL = "physical", _("Physical")
+        SENSORY = "sensory", _("Sensory (sight, hearing)")
+        INTELLECTUAL = "intellectual", _("Intellectual")
+        PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+        UNKNOWN = "unknown", _("Not known")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(_("role in the case"), max_length=16, choices=Role.choices)
+    # Identifying: encrypted, names kept exactly as entered, in whatever script.
+    family_name = EncryptedField(_("family name"), max_length=100)
+    given_name = EncryptedField(_("given name"), max_length=100)
+    patronymic = EncryptedField(_("patronymic"), max_length=100)
+    other_names = EncryptedField(_("other names or spellings"), kind="json")
+    iin = EncryptedField(_("IIN"), max_length=12)
+    birth_date = EncryptedField(_("date of birth"), kind="date")
+    phones = EncryptedField(_("phone numbers"), kind="json")
+    address = EncryptedField(_("address"), max_length=500)
+    document_number = EncryptedField(_("identity document number"), max_length=50)
+    # Not identifying on their own: kept in clear for statistics.
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    disability = models.CharField(_("disability"), max_length=16, choices=Disability.choices, default=Disability.UNKNOWN)
+    citizenship = models.CharField(_("citizenship"), max_length=16, choices=Citizenship.choices, default=Citizenship.UNKNOWN)
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
+
+
+class PersonIndex(models.Model):
+    """Keyed blind indexes of a person: exact IIN and phone, folded name tokens.
+
+    The digests are HMACs under QORGAU_INDEX_KEY: equal inputs give equal digests, and a
+    database dump alone reveals nothing. Case and agency are copied here so a lookup can say
+    "known to another agency" without opening anything.
+    """
+
+    class Kind(models.TextChoices):
+        IIN = "iin"
+        PHONE = "phone"
+        NAME = "name"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="index_entries")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    digest = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "digest"])]
+
+    def __str__(self):
+        return f"{self.kind}:{self.digest[:8]}"
