@@ -113,9 +113,11 @@ def test_k_larger_than_its_items_and_unknown_rule_types_are_refused(instrument_d
 @pytest.mark.parametrize(
     ("bands", "problem"),
     [
-        ([(1, 1, "low"), (2, None, "top")], "gap: scores 0–0 have no band"),
-        ([(0, 1, "low"), (3, None, "top")], "gap: scores 2–2 have no band"),
-        ([(0, 1, "low"), (2, 3, "top")], "gap: scores 4–4 have no band"),
+        ([(1, 1, "low"), (2, None, "top")], "gap: score 0 has no band"),
+        ([(2, 2, "low"), (3, None, "top")], "gap: scores 0–1 have no band"),
+        ([(0, 1, "low"), (3, None, "top")], "gap: score 2 has no band"),
+        ([(0, 1, "low"), (4, None, "top")], "gap: scores 2–3 have no band"),
+        ([(0, 1, "low"), (2, 3, "top")], "gap: score 4 has no band"),
         ([(0, 2, "low"), (2, None, "top")], "overlap: bands 0–2 and 2+ share scores"),
         ([(0, None, "low"), (3, None, "top")], "overlap: bands 0+ and 3+ share scores"),
         ([(0, 1, "mid"), (2, None, "low")], "band 2+ gives a lower level than band 0–1"),

@@ -474,19 +474,23 @@ class _Validator:
             return tuple(bands)
         # Every possible score (0 to the top) in exactly one band, listed from the lowest.
         if bands[0].min > 0:
-            self.fail(where, f"gap: scores 0–{bands[0].min - 1} have no band")
+            self.fail(where, f"gap: {_scores(0, bands[0].min - 1)} no band")
         for before, after in pairwise(bands):
             end = before.max
             if end is None or after.min <= end:
                 self.fail(where, f"overlap: bands {_span(before)} and {_span(after)} share scores")
             elif after.min > end + 1:
-                self.fail(where, f"gap: scores {end + 1}–{after.min - 1} have no band")
+                self.fail(where, f"gap: {_scores(end + 1, after.min - 1)} no band")
             if level_keys[after.level].scale < level_keys[before.level].scale:
                 self.fail(where, f"band {_span(after)} gives a lower level than band {_span(before)}")
         last = bands[-1]
         if last.max is not None and last.max < top:
-            self.fail(where, f"gap: scores {last.max + 1}–{top} have no band")
+            self.fail(where, f"gap: {_scores(last.max + 1, top)} no band")
         return tuple(bands)
+
+
+def _scores(low: int, high: int) -> str:
+    return f"score {low} has" if low == high else f"scores {low}–{high} have"
 
 
 def _span(band: Band) -> str:

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if errors:
             for error in errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(errors)} bad instrument file(s); nothing was changed")
+            raise CommandError(f"{len(errors)} bad instrument file(s)")
         dirs = ", ".join(str(d) for d in instrument_dirs())
         self.stdout.write(
             self.style.SUCCESS(f"instruments valid: {len(instrument_files())} file(s) in {dirs}")
