@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "qorgau.people",
     "qorgau.cases",
     "qorgau.api",
+    "qorgau.risk",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,24 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Risk assessment (qorgau.risk) -------------------------------------------------------------------
+# Instrument files: the shipped ones, then the operator's own directories (e.g. licensed weights that
+# may not be published with the code). An (id, version) may exist in only one of them.
+QORGAU_INSTRUMENT_DIRS = [PACKAGE_DIR / "risk" / "instruments"] + [
+    Path(p) for p in env.list("QORGAU_INSTRUMENT_DIRS", default=[])
+]
+# Days until a re-assessment is due, by risk level (VioGén practice: high 7, medium 30).
+QORGAU_REASSESS_DAYS = env.dict(
+    "QORGAU_REASSESS_DAYS",
+    cast={"value": int},
+    default={"extreme": 3, "high": 7, "medium": 30, "standard": 60},
+)
+# Risk conference referral: N or more incidents within M calendar months (escalation), and any new
+# incident within M calendar months of the last referral (repeat).
+QORGAU_CONFERENCE_ESCALATION_INCIDENTS = env.int("QORGAU_CONFERENCE_ESCALATION_INCIDENTS", default=3)
+QORGAU_CONFERENCE_ESCALATION_MONTHS = env.int("QORGAU_CONFERENCE_ESCALATION_MONTHS", default=12)
+QORGAU_CONFERENCE_REPEAT_MONTHS = env.int("QORGAU_CONFERENCE_REPEAT_MONTHS", default=12)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # django-otp's own per-device backoff doubles after each wrong code; lockout (axes) is the rule the
