@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from qorgau.accounts.api import AgencyList, MeView
 from qorgau.api.errors import json_not_found
 from qorgau.core.api import RegionList
+from qorgau.directory.api import CapacityUpdateView, DirectorySearch, ServiceTypeList
 
 docs_access = {"permission_classes": [AllowAny], "authentication_classes": []}
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("regions/", RegionList.as_view(), name="regions"),
     path("agencies/", AgencyList.as_view(), name="agencies"),
+    path("services/", ServiceTypeList.as_view(), name="services"),
+    path("directory/", DirectorySearch.as_view(), name="directory"),
+    path("directory/<int:agency_id>/capacity/", CapacityUpdateView.as_view(), name="capacity"),
 ]
 
 # Unknown API paths answer in the API's error format rather than with an HTML page.
