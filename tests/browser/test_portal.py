@@ -150,7 +150,7 @@ def test_every_portal_page_weighs_under_100_kb_on_a_first_visit(browser, live_se
         context = browser.new_context(base_url=live_server.url)  # empty cache: a first visit
         page = context.new_page()
         responses = []
-        page.on("response", lambda r: responses.append(r))
+        page.on("response", responses.append)
         page.goto(f"/{lang}/{path}")
         page.wait_for_load_state("networkidle")
         total = sum(len(r.body()) for r in responses if r.status != 302)

@@ -9,7 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from qorgau.core.demo import DEMO_REGIONS
-from qorgau.directory.models import CONFIDENTIAL_ADDRESS_KINDS, AgencyProfile, AgencyService, CapacityUpdate, ServiceType
+from qorgau.directory.models import (
+    CONFIDENTIAL_ADDRESS_KINDS,
+    AgencyProfile,
+    AgencyService,
+    CapacityUpdate,
+    ServiceType,
+)
 
 # slug -> (hours, 24/7, languages, accepts children, boys up to, disabilities, step-free)
 PROFILES = {
@@ -38,7 +44,7 @@ def build(out, world: dict) -> dict:
     catalogue = list(ServiceType.objects.filter(is_active=True))
     now = timezone.now()
     profiles = 0
-    for n, (code, region) in enumerate(sorted(DEMO_REGIONS.items())):
+    for n, region in enumerate(DEMO_REGIONS[c] for c in sorted(DEMO_REGIONS)):
         r = region["slug"]
         for i, (slug, (hours, always, langs, children, boys, disab, step)) in enumerate(PROFILES.items()):
             agency = agencies[f"{slug}.{r}"]

@@ -42,7 +42,7 @@ def _enqueue_notification(request_id) -> None:
         from qorgau.portal.tasks import notify_new_contact_request
 
         notify_new_contact_request(str(request_id))
-    except Exception:  # noqa: BLE001 - the inbox shows the request even if no one was notified
+    except Exception:  # any failure: the request is stored and the inbox shows it regardless
         log.exception("contact request %s stored, but the notification could not be queued", request_id)
 
 

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 

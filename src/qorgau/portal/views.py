@@ -21,6 +21,7 @@ from qorgau.portal import selectors, services
 from qorgau.portal.forms import ContactForm, PublicSearchForm
 from qorgau.portal.ratelimit import allow
 
+
 def _render(request, template, context=None, status=200):
     """Every portal page: language links to the same page and the quick-exit address."""
     path = request.path
