@@ -144,18 +144,24 @@ def test_every_portal_page_passes_axe(axe_page, live_server, shelter, lang):
     assert run_axe(axe_page) == []
 
 
+def _first_visit(browser, live_server, path) -> tuple[int, list[str]]:
+    """Bytes of every response body of one page load with an empty cache, and foreign URLs."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    total = sum(len(r.body()) for r in responses if r.status != 302)
+    outside = [r.url for r in responses if not r.url.startswith(live_server.url)]
+    context.close()
+    return total, outside
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_every_portal_page_weighs_under_100_kb_on_a_first_visit(browser, live_server, shelter, lang):
     for path in PAGES:
-        context = browser.new_context(base_url=live_server.url)  # empty cache: a first visit
-        page = context.new_page()
-        responses = []
-        page.on("response", responses.append)
-        page.goto(f"/{lang}/{path}")
-        page.wait_for_load_state("networkidle")
-        total = sum(len(r.body()) for r in responses if r.status != 302)
-        outside = [r.url for r in responses if not r.url.startswith(live_server.url)]
-        context.close()
+        total, outside = _first_visit(browser, live_server, f"/{lang}/{path}")
         assert outside == [], f"/{lang}/{path} loaded from elsewhere: {outside}"
         assert total <= MAX_BYTES, f"/{lang}/{path} weighs {total} bytes"
 
