@@ -191,6 +191,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_AGE = None  # a browser-session cookie: visitors keep nothing after closing the browser
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "qorgau.portal.views.csrf_failure"  # a calm page for the public form
 LANGUAGE_COOKIE_AGE = None
 LANGUAGE_COOKIE_NAME = "qorgau_language"
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -324,3 +324,14 @@ def test_taken_requests_lose_their_identifying_content_after_the_retention(make_
     item = ContactRequest.objects.get(pk=request_71.pk)
     assert item.alias is None and item.contact is None and item.purged_at is not None
     assert item.help_needed == ["talk"]  # the bare facts stay
+
+
+def test_a_lost_csrf_cookie_gets_a_calm_page_and_a_way_back(db):
+    strict = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.2.2.2")
+    response = strict.post(url("contact", "kk"), VALID)
+    html = response.content.decode()
+    assert response.status_code == 403 and '<html lang="kk">' in html
+    assert url("contact", "kk") in html and 'href="tel:111"' in html
+    assert not ContactRequest.objects.exists()
+    staff_form = strict.post(reverse("accounts:login"), {"username": "x", "password": "y"})
+    assert staff_form.status_code == 403 and 'id="quick-exit"' not in staff_form.content.decode()

@@ -102,6 +102,17 @@ def contact(request):
     return _render(request, "portal/contact.html", {"form": form}, status=400)
 
 
+def csrf_failure(request, reason=""):
+    """A form whose security token was lost (cookie cleared, page left open across a browser
+    restart): on the portal a calm page that lets her send again; elsewhere the usual 403."""
+    prefixes = tuple(f"/{code}/" for code, _label in settings.LANGUAGES)
+    if not request.path.startswith(prefixes):
+        from qorgau.core.views import forbidden
+
+        return forbidden(request)
+    return _render(request, "portal/refused.html", {"reason": "expired"}, status=403)
+
+
 @public_view
 def contact_sent(request):
     return _render(request, "portal/contact_sent.html")
