@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "qorgau.cases",
     "qorgau.api",
     "qorgau.risk",
+    "qorgau.directory",
+    "qorgau.portal",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +194,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_AGE = None  # a browser-session cookie: visitors keep nothing after closing the browser
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "qorgau.portal.views.csrf_failure"  # a calm page for the public form
 LANGUAGE_COOKIE_AGE = None
 LANGUAGE_COOKIE_NAME = "qorgau_language"
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -274,6 +277,27 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# --- Service directory and public portal (docs/directory-and-portal.md) ---------------------------
+# A bed figure older than this is shown as out of date ("call to check").
+QORGAU_CAPACITY_STALE_HOURS = env.int("QORGAU_CAPACITY_STALE_HOURS", default=24)
+# Where the quick-exit button and the Escape key send a portal visitor: a neutral page.
+QORGAU_QUICK_EXIT_URL = env.str("QORGAU_QUICK_EXIT_URL", default="https://www.google.com/search?q=weather")
+# Legal figures the portal's "your rights" page quotes. Check them against the law in force
+# (see shared/reference/kazakhstan.md: some are unconfirmed after the 2024 amendments).
+QORGAU_PROTECTIVE_ORDER_DAYS = env.int("QORGAU_PROTECTIVE_ORDER_DAYS", default=30)
+QORGAU_PROTECTIVE_ORDER_BREACH_ARTICLE = env.str("QORGAU_PROTECTIVE_ORDER_BREACH_ARTICLE", default="461")
+QORGAU_FAMILY_OFFENCE_ARTICLE = env.str("QORGAU_FAMILY_OFFENCE_ARTICLE", default="73")
+QORGAU_SPECIAL_REQUIREMENTS_MIN_MONTHS = env.int("QORGAU_SPECIAL_REQUIREMENTS_MIN_MONTHS", default=3)
+QORGAU_SPECIAL_REQUIREMENTS_MAX_MONTHS = env.int("QORGAU_SPECIAL_REQUIREMENTS_MAX_MONTHS", default=12)
+# Contact requests from the portal: at most N submissions per client address per window, and a
+# request nobody has taken after this many hours is escalated to the region's supervisors.
+QORGAU_CONTACT_RATE_LIMIT = env.int("QORGAU_CONTACT_RATE_LIMIT", default=5)
+QORGAU_CONTACT_RATE_WINDOW_MINUTES = env.int("QORGAU_CONTACT_RATE_WINDOW_MINUTES", default=60)
+QORGAU_CONTACT_ESCALATE_HOURS = env.int("QORGAU_CONTACT_ESCALATE_HOURS", default=24)
+# Identifying content of a request taken into a case is erased after this many days (the case
+# holds what is needed); the request's bare facts stay for statistics.
+QORGAU_CONTACT_PURGE_DAYS = env.int("QORGAU_CONTACT_PURGE_DAYS", default=30)
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

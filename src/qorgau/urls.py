@@ -5,12 +5,15 @@ urlpatterns = [
     path("", include("qorgau.core.urls")),
     path("accounts/", include("qorgau.accounts.urls")),
     path("cases/", include("qorgau.cases.urls")),
+    path("directory/", include("qorgau.directory.urls")),
+    path("contact-requests/", include("qorgau.portal.urls_staff")),
     path("api/v1/", include(("qorgau.api.urls", "api"))),
 ]
 
 # Public pages carry the language in the address (/kk/..., /ru/..., /en/...): a visitor's choice
 # needs no cookie, and a link can be shared in the right language.
 urlpatterns += i18n_patterns(
+    path("", include("qorgau.portal.urls")),
     prefix_default_language=True,
 )
 

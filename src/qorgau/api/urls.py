@@ -8,6 +8,7 @@ from qorgau.accounts.api import AgencyList, MeView
 from qorgau.api.errors import json_not_found
 from qorgau.cases import api as cases_api
 from qorgau.core.api import RegionList
+from qorgau.directory.api import CapacityUpdateView, DirectorySearch, ServiceTypeList
 
 docs_access = {"permission_classes": [AllowAny], "authentication_classes": []}
 
@@ -31,6 +32,9 @@ urlpatterns = [
     path("cases/<uuid:case_id>/timeline/", cases_api.CaseTimeline.as_view(), name="case_timeline"),
     path("cases/<uuid:case_id>/access-log/", cases_api.CaseAccessLog.as_view(), name="case_access_log"),
     path("people/identity-check/", cases_api.IdentityCheck.as_view(), name="identity_check"),
+    path("services/", ServiceTypeList.as_view(), name="services"),
+    path("directory/", DirectorySearch.as_view(), name="directory"),
+    path("directory/<int:agency_id>/capacity/", CapacityUpdateView.as_view(), name="capacity"),
 ]
 
 # Unknown API paths answer in the API's error format rather than with an HTML page.

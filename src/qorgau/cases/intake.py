@@ -5,6 +5,7 @@ phone call loses nothing and nothing identifying sits in the session. Each step'
 are stored and validated again when the case is opened, so the rules live only in the forms.
 """
 
+from contextlib import suppress
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 
 from qorgau.cases import policies, services
 from qorgau.cases.classification import age_on, classify
@@ -99,3 +101,30 @@ def draft_open_case(*, actor, draft: IntakeDraft):
     draft.delete()
     return (case, warnings), None
 
+
+
+CHANNELS = {"call": "call", "sms": "sms", "messenger": "messenger", "email": "call"}
+
+
+def initial_from_contact_request(*, actor, request_id) -> dict:
+    """Step 1 filled from a portal contact request the caseworker took, so she is not asked again
+    what she already wrote (the read is audited by the portal's selector)."""
+    from qorgau.core.phones import PhoneError, normalize_phone
+    from qorgau.portal import selectors as portal
+
+    try:
+        item = portal.request_get(actor=actor, request_id=request_id)
+    except (PermissionDenied, ValidationError, ValueError):
+        return {}
+    if item.taken_by_id != actor.pk:
+        return {}
+    initial = {
+        "entry_point": "self_referral", "given_name": item.alias or "", "region": item.region_id,
+        "preferred_language": item.language, "contact_channel": CHANNELS.get(item.channel, "call"),
+        "contact_times": str(item.get_safe_time_display())
+        + ("" if item.may_leave_message else " · " + gettext("do not leave messages")),
+    }
+    if item.channel != "email" and item.contact:
+        with suppress(PhoneError):
+            initial["phone"] = normalize_phone(item.contact)
+    return initial

@@ -3,6 +3,8 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from qorgau.api.errors import error_body
@@ -12,9 +14,15 @@ from qorgau.core.views_public import public_view
 
 @public_view
 def root(request):
+    """Signed-in staff go to their dashboard; everyone else to the public portal in their language
+    (Accept-Language, else Kazakh). Staff sign in at /accounts/sign-in/ (linked from the portal)."""
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("core:home")
-    return redirect("accounts:login")
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        response = redirect("portal:home")
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
 
 
 def home(request):
