@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "qorgau.risk",
     "qorgau.directory",
     "qorgau.portal",
+    "qorgau.notifications",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qorgau.cases import intake, policies, selectors, services
+from qorgau.cases import extensions, intake, policies, selectors, services
 from qorgau.cases.classification import SEXUAL_TYPES
 from qorgau.cases.forms import (
     AccessRequestForm,
@@ -150,6 +150,8 @@ def case_detail(request, case_id):
         "can_consent": policies.can_record_consent(request.user, case),
         "can_grant": policies.can_grant_emergency(request.user, case),
         "can_see_log": policies.can_see_access_log(request.user, case),
+        "sections": extensions.case_sections(request, detail),
+        "badges": extensions.case_badges(request, detail),
     }
     if context["can_consent"]:
         context["consent_form"] = ConsentForm(survivor_age=detail.survivor.age if detail.survivor else None)

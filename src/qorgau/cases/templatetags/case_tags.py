@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.cases import extensions
 from qorgau.cases.models import Case, Consent, Incident, Section
 from qorgau.people.models import Person
 
@@ -38,7 +39,7 @@ _LABELS = {
 
 @register.filter
 def timeline_text(event) -> str:
-    template_text = EVENT_TEXT.get(event.kind)
+    template_text = EVENT_TEXT.get(event.kind) or extensions.EVENT_TEXT.get(event.kind)
     if template_text is None:  # kinds added by other apps carry their own text key
         return event.params.get("text", event.kind)
     params = {key: _LABELS.get(key, {}).get(value, value) for key, value in event.params.items()}

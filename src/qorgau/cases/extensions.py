@@ -1,0 +1,41 @@
+"""Where other apps plug into the case page (risk, referrals) without editing its template.
+
+Call these from an AppConfig.ready(); each callable gets (request, detail) — detail is the
+CaseDetail the selector built, already limited to what the viewer may see — and returns a dict
+{"template": ..., **context} or None when it has nothing to show.
+"""
+
+from collections.abc import Callable
+
+_SECTIONS: list[tuple[int, Callable]] = []
+_BADGES: list[tuple[int, Callable]] = []
+EVENT_TEXT: dict = {}
+
+
+def _register(registry, func, order):
+    if all(existing is not func for _, existing in registry):
+        registry.append((order, func))
+        registry.sort(key=lambda pair: pair[0])
+
+
+def register_case_section(func: Callable, order: int = 100) -> None:
+    """A section of the case page (rendered after the incidents, before the notes)."""
+    _register(_SECTIONS, func, order)
+
+
+def register_case_badge(func: Callable, order: int = 100) -> None:
+    """A badge in the case page's header, e.g. the current risk level."""
+    _register(_BADGES, func, order)
+
+
+def register_event_texts(texts: dict) -> None:
+    """Timeline sentences for event kinds an app writes ({kind: lazy translated text})."""
+    EVENT_TEXT.update(texts)
+
+
+def case_sections(request, detail) -> list[dict]:
+    return [s for _, func in _SECTIONS if (s := func(request, detail)) is not None]
+
+
+def case_badges(request, detail) -> list[dict]:
+    return [b for _, func in _BADGES if (b := func(request, detail)) is not None]
