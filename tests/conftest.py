@@ -100,7 +100,7 @@ def api_client():
     from qorgau.accounts.services import token_create
 
     def make(user=None):
-        c = APIClient()
+        c = APIClient(HTTP_ACCEPT_LANGUAGE="en")  # English unless a test asks otherwise
         if user is not None:
             _, secret = token_create(actor=user, name="test")
             c.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")

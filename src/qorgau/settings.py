@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "qorgau.directory",
     "qorgau.portal",
     "qorgau.notifications",
+    "qorgau.referrals",
 ]
 
 MIDDLEWARE = [
@@ -415,3 +416,15 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # tests assert, so the backoff is off there to keep them independent of timing.
 OTP_TOTP_THROTTLE_FACTOR = 0 if TESTING else 1
 OTP_STATIC_THROTTLE_FACTOR = 0 if TESTING else 1
+
+# --- The referral pathway (qorgau.referrals) ------------------------------------------------------
+# Her own rating of safety and wellbeing goes from 1 to this number.
+QORGAU_WELLBEING_SCALE_MAX = env.int("QORGAU_WELLBEING_SCALE_MAX", default=10)
+# How often the background worker looks for referrals past their due time (minutes).
+QORGAU_REFERRAL_CHECK_MINUTES = env.int("QORGAU_REFERRAL_CHECK_MINUTES", default=5)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "ReferralStatusEnum": "qorgau.referrals.models.Referral.Status",
+    "PlanStatusEnum": "qorgau.referrals.models.CasePlan.Status",
+    "PlanActionStatusEnum": "qorgau.referrals.models.PlanAction.Status",
+    "RatingScaleEnum": [(n, str(n)) for n in range(1, QORGAU_WELLBEING_SCALE_MAX + 1)],
+})

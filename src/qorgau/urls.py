@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("qorgau.accounts.urls")),
     path("cases/", include("qorgau.cases.urls")),
     path("notifications/", include("qorgau.notifications.urls")),
+    path("", include("qorgau.referrals.urls")),
     path("directory/", include("qorgau.directory.urls")),
     path("contact-requests/", include("qorgau.portal.urls_staff")),
     path("api/v1/", include(("qorgau.api.urls", "api"))),

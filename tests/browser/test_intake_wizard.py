@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from playwright.sync_api import expect
-from tests.helpers import PASSWORD, SURVIVOR_IIN, totp_now
+from tests.browser.steps import sign_in
+from tests.helpers import SURVIVOR_IIN
 
 from qorgau.accounts.roles import Role
 from qorgau.cases.models import Case
@@ -16,16 +17,6 @@ from qorgau.cases.models import Case
 def t(lang: str, text: str) -> str:
     with translation.override(lang):
         return _(text)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/sign-in/")
-    page.locator("[name=username]").fill(user.username)
-    page.locator("[name=password]").fill(PASSWORD)
-    page.locator("main form button.primary").click()
-    page.locator("[name=code]").fill(totp_now(user))
-    page.locator("main form button.primary").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])

@@ -76,7 +76,12 @@ def test_withdrawing_consent_ends_access_at_once(world):
 def test_withdrawing_the_sharing_consent_closes_the_sections(world):
     referral_share(world)
     services.consent_withdraw(actor=world["worker"], consent=world["case"].consents.get(purpose="share"))
-    assert not policies.case_access(world["officer"], world["case"]).can_view
+    access = policies.case_access(world["officer"], world["case"])
+    # The referral itself still stands: the police can recognise her, and see nothing else.
+    assert access.can_view and access.sections == frozenset() and not access.contact
+    detail = selectors.case_detail(actor=world["officer"], case_id=world["case"].pk)
+    assert detail.notes == {} and detail.incidents == [] and detail.people == []
+    assert detail.survivor.name and detail.survivor.iin is None and detail.survivor.phones is None
 
 
 def test_expired_consent_gives_nothing(world):

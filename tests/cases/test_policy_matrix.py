@@ -20,7 +20,7 @@ from qorgau.cases import services
 from qorgau.cases.models import AccessRequest, CaseEvent, Consent, Note
 from qorgau.people.models import Person
 
-ID_PARAMS = {"case_id", "consent_id", "person_id", "share_id", "request_id"}
+ID_PARAMS = {"case_id", "consent_id", "person_id", "share_id", "request_id", "referral_id", "closure_id", "action_id"}
 
 
 def routes():
@@ -39,7 +39,7 @@ def routes():
     return found
 
 
-CASE_ROUTES = [r for r in routes() if "case_id" in r[2]]
+CASE_ROUTES = [r for r in routes() if r[2] & {"case_id", "referral_id"}]
 
 
 def fill(route: str, ids: dict) -> str:
@@ -66,6 +66,19 @@ def world(make_user, make_agency, open_case):
     request = AccessRequest.objects.create(case=case, requested_by=worker, requesting_agency=stranger,
                                            reason="testing the matrix")
     ids["request_id"] = request.pk
+    # The pathway: a referral to a third agency, a plan action, a closure request.
+    from qorgau.directory.models import ServiceType
+    from qorgau.referrals import services as referral_services
+
+    services.consent_record(actor=worker, case=case, data={"purpose": "referral", "recipient_kind": "legal_aid",
+                                                            "method": "written", "given_by": "survivor"})
+    lawyers = make_agency(Agency.Kind.LEGAL_AID, name="Legal D")
+    ids["referral_id"] = referral_services.referral_send(actor=worker, case=case,
+                                                         service=ServiceType.objects.get(code="legal_aid"),
+                                                         to_agency=lawyers).pk
+    ids["action_id"] = referral_services.plan_action_add(actor=worker, case=case, goal="g", action="a",
+                                                         agency=centre, person=None, due_on=case.opened_at.date()).pk
+    ids["closure_id"] = services.case_close_request(actor=worker, case=case, reason="needs_met").pk
     return {"case": case, "ids": ids, "agencies": {"own": centre, "other": stranger, "granted": granted},
             "worker": worker, "perpetrator_name": perpetrator.family_name}
 
@@ -79,11 +92,24 @@ def secrets(world):
 
 
 def counts():
+    from qorgau.cases.models import CaseClosure
+    from qorgau.referrals.models import PlanAction, Referral, ServiceDelivery, WellbeingRating
+
     return (Note.objects.count(), Consent.objects.count(), Person.objects.count(), CaseEvent.objects.count(),
-            AccessRequest.objects.filter(status="open").count())
+            AccessRequest.objects.filter(status="open").count(),
+            tuple(Referral.objects.values_list("status", flat=True).order_by("pk")), ServiceDelivery.objects.count(),
+            tuple(PlanAction.objects.values_list("status", flat=True)), WellbeingRating.objects.count(),
+            tuple(CaseClosure.objects.values_list("status", flat=True)))
 
 
 PAYLOADS = {
+    "referral_action": {"action": "accept", "version": 1},
+    "referral": {"case": "", "service": "legal_aid", "to_agency": 1, "action": "accept"},
+    "service": {"service": "legal_aid", "delivered_on": "2026-01-01", "note": "must not be saved"},
+    "plan": {"goal": "g", "action": "a", "agency": 1, "due_on": "2026-01-01", "version": 1, "status": "done"},
+    "wellbeing": {"moment": "intake", "rated_on": "2026-01-01", "safety": 3, "wellbeing": 3},
+    "closure": {"reason": "needs_met", "approve": True},
+    "reopen": {"reason": "a reason given"},
     "note": {"section": "general", "body": "A note that must not be saved"},
     "consent": {"purpose": "statistics", "method": "written", "given_by": "survivor"},
     "person": {"role": "witness", "given_name": "Witness", "sex": "F"},
@@ -143,8 +169,8 @@ def test_case_urls_leak_nothing_to_those_without_access(world, make_user, login_
                 assert secret not in body, f"{role}/{relation} {method} {url} leaked {secret!r}"
             assert world["perpetrator_name"] not in body
             after = counts()
-            # Denied reads are audited, never written to the case itself.
-            assert after[:3] == before[:3] and after[4] == before[4], f"{role}/{relation} {method} {url} changed data"
+            # Denied reads are audited (events), never written to the case itself.
+            assert after[:3] == before[:3] and after[4:] == before[4:], f"{role}/{relation} {method} {url} changed data"
 
 
 @pytest.mark.parametrize("relation,role", list(relation_roles()))

@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from qorgau.accounts.api import AgencyList, MeView
 from qorgau.api.errors import json_not_found
 from qorgau.cases import api as cases_api
+from qorgau.referrals import api as referrals_api
 from qorgau.core.api import RegionList
 from qorgau.directory.api import CapacityUpdateView, DirectorySearch, ServiceTypeList
 
@@ -32,6 +33,17 @@ urlpatterns = [
     path("cases/<uuid:case_id>/timeline/", cases_api.CaseTimeline.as_view(), name="case_timeline"),
     path("cases/<uuid:case_id>/access-log/", cases_api.CaseAccessLog.as_view(), name="case_access_log"),
     path("people/identity-check/", cases_api.IdentityCheck.as_view(), name="identity_check"),
+    path("referrals/", referrals_api.ReferralListCreate.as_view(), name="referrals"),
+    path("referrals/<uuid:referral_id>/", referrals_api.ReferralDetail.as_view(), name="referral"),
+    path("referrals/<uuid:referral_id>/actions/", referrals_api.ReferralAction.as_view(), name="referral_action"),
+    path("cases/<uuid:case_id>/services/", referrals_api.CaseServices.as_view(), name="case_services"),
+    path("cases/<uuid:case_id>/plan/", referrals_api.CasePlanView.as_view(), name="case_plan"),
+    path("cases/<uuid:case_id>/plan/decision/", referrals_api.CasePlanDecision.as_view(), name="case_plan_decision"),
+    path("cases/<uuid:case_id>/wellbeing/", referrals_api.CaseWellbeing.as_view(), name="case_wellbeing"),
+    path("cases/<uuid:case_id>/closure/", referrals_api.CaseClosureView.as_view(), name="case_closure"),
+    path("cases/<uuid:case_id>/closure/<uuid:closure_id>/decision/", referrals_api.CaseClosureDecision.as_view(),
+         name="case_closure_decision"),
+    path("cases/<uuid:case_id>/reopen/", referrals_api.CaseReopen.as_view(), name="case_reopen"),
     path("services/", ServiceTypeList.as_view(), name="services"),
     path("directory/", DirectorySearch.as_view(), name="directory"),
     path("directory/<int:agency_id>/capacity/", CapacityUpdateView.as_view(), name="capacity"),

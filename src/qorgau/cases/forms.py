@@ -10,6 +10,7 @@ from qorgau.accounts.models import Agency, User
 from qorgau.accounts.roles import CASE_ROLES
 from qorgau.cases.classification import QUESTIONS
 from qorgau.cases.models import Case, Consent, Incident, IncidentPerpetrator, Section
+from qorgau.core.forms import DateInput, TimeInput
 from qorgau.core.iin import IinError, parse_iin
 from qorgau.core.models import Region
 from qorgau.core.phones import PhoneError, normalize_phone
@@ -57,7 +58,7 @@ class IdentityFields(forms.Form):
         help_text=_("Separate with commas, e.g. the name in Latin letters or a maiden name."),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.FEMALE)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     birth_year = forms.IntegerField(label=_("Year of birth, if the date is not known"), required=False,
                                     min_value=1900, max_value=2100)
     iin = forms.CharField(label=_("IIN"), max_length=20, required=False,
@@ -159,12 +160,12 @@ class SurvivorForm(IdentityFields):
 class IncidentForm(forms.Form):
     """Intake step 2: what happened. The type comes from the questions, asked in order."""
 
-    occurred_on = forms.DateField(label=_("Date of the incident"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("Date of the incident"), widget=DateInput())
     occurred_at_time = forms.TimeField(label=_("Time (if known)"), required=False,
-                                       widget=forms.TimeInput(attrs={"type": "time"}))
+                                       widget=TimeInput())
     date_is_approximate = forms.BooleanField(label=_("The date is approximate"), required=False)
     reported_on = forms.DateField(label=_("First reported on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  widget=DateInput(),
                                   help_text=_("Leave empty if she reports it for the first time today."))
     region = forms.ModelChoiceField(label=_("Region where it happened"), queryset=Region.objects.filter(is_active=True))
     settlement = forms.CharField(label=_("Settlement or address"), max_length=200, required=False)
@@ -265,7 +266,7 @@ class ConsentChoicesForm(forms.Form):
     contact = forms.BooleanField(label=_("Those agencies may contact her directly"), required=False)
     method = forms.ChoiceField(label=_("How she gave consent"), choices=Consent.Method.choices)
     expires_on = forms.DateField(label=_("Consent ends on (optional)"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=DateInput())
     given_by = forms.ChoiceField(label=_("Consent given by"), choices=Consent.GivenBy.choices,
                                  initial=Consent.GivenBy.SURVIVOR)
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
@@ -322,9 +323,9 @@ class ConsentForm(forms.Form):
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=200, required=False)
     best_interest_reason = forms.CharField(label=_("Reason for the best-interest decision"), max_length=2000,
                                            required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    given_on = forms.DateField(label=_("Given on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("Given on"), required=False, widget=DateInput())
     expires_on = forms.DateField(label=_("Ends on (optional)"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=DateInput())
 
     def __init__(self, *args, survivor_age=None, **kwargs):
         self.survivor_age = survivor_age

@@ -404,3 +404,36 @@ class IntakeDraft(models.Model):
 
     def __str__(self):
         return f"intake draft {self.pk}"
+
+
+class CaseClosure(models.Model):
+    """A request to close a case, decided by a supervisor. Kept after reopening: history stays."""
+
+    class Reason(models.TextChoices):
+        NEEDS_MET = "needs_met", _("Her needs are met")
+        SURVIVOR_CHOICE = "survivor_choice", _("Her own choice")
+        MOVED = "moved", _("She moved away")
+        LOST_CONTACT = "lost_contact", _("Contact was lost")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = EncryptedField(_("note"), max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"closure {self.pk}"

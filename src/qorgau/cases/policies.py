@@ -59,19 +59,22 @@ def works_on_cases(actor) -> bool:
     )
 
 
-def _share_access(share: CaseShare, consents: list[Consent], agency, today) -> tuple[frozenset, bool]:
-    """Sections and contact a live share gives right now, given her current consents."""
+def _share_access(share: CaseShare, consents: list[Consent], agency, today) -> tuple[bool, frozenset, bool]:
+    """Whether a live share opens the case right now, which sections, and her contact details.
+
+    A referral opens it only while her referral consent for this agency (or its type) is in
+    force; it then shows who she is, plus the sections her sharing consent covers."""
     if share.source == CaseShare.Source.EMERGENCY:
-        return frozenset(share.sections), True
+        return True, frozenset(share.sections), True
     active = [c for c in consents if c.is_active(today) and c.covers(agency)]
     if not any(c.purpose == Consent.Purpose.REFERRAL for c in active):
-        return frozenset(), False
+        return False, frozenset(), False
     consented = set()
     for consent in active:
         if consent.purpose == Consent.Purpose.SHARE:
             consented.update(consent.sections)
     contact = any(c.purpose == Consent.Purpose.CONTACT for c in active)
-    return frozenset(share.sections) & frozenset(consented), contact
+    return True, frozenset(share.sections) & frozenset(consented), contact
 
 
 def _shared_access(actor, *, case_ids=None, now=None) -> dict:
@@ -89,8 +92,8 @@ def _shared_access(actor, *, case_ids=None, now=None) -> dict:
     today = timezone.localdate(now)
     found: dict = {}
     for share in shares:
-        sections, contact = _share_access(share, consents_by_case.get(share.case_id, []), actor.agency, today)
-        if share.source != CaseShare.Source.EMERGENCY and not sections:
+        opens, sections, contact = _share_access(share, consents_by_case.get(share.case_id, []), actor.agency, today)
+        if not opens:
             continue  # a referral whose consent is gone gives nothing
         before = found.get(share.case_id, NO_ACCESS)
         found[share.case_id] = CaseAccess(

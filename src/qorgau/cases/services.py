@@ -16,6 +16,7 @@ from qorgau.cases.models import (
     ALL_SECTIONS,
     AccessRequest,
     Case,
+    CaseClosure,
     CaseCounter,
     CaseEvent,
     CaseShare,
@@ -402,3 +403,64 @@ def access_request_answer(*, actor, request: AccessRequest, status: str) -> Acce
     audit_record(actor=actor, action="access_request.answer", obj=request, case_id=request.case_id,
                  detail={"status": status})
     return request
+
+
+# --- Closure and reopening -----------------------------------------------------------------------
+
+@transaction.atomic
+def case_close_request(*, actor, case: Case, reason: str, note: str = "") -> CaseClosure:
+    """A caseworker asks to close the case, with a reason; a supervisor decides."""
+    if not policies.can_edit_case(actor, case):
+        raise PermissionDenied
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError({"reason": _("The case is already closed.")})
+    if case.closures.filter(status=CaseClosure.Status.REQUESTED).exists():
+        raise ValidationError({"reason": _("A closure is already waiting for approval.")})
+    if reason not in CaseClosure.Reason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    if reason == CaseClosure.Reason.OTHER and len(note.strip()) < 5:
+        raise ValidationError({"note": _("Explain the reason.")})
+    closure = CaseClosure.objects.create(case=case, reason=reason, note=note.strip(), requested_by=actor)
+    _event(case, "closure_requested", actor, reason=reason)
+    audit_record(actor=actor, action="case.close_request", obj=closure, case_id=case.pk, detail={"reason": reason})
+    return closure
+
+
+@transaction.atomic
+def case_close_decide(*, actor, closure: CaseClosure, approve: bool) -> CaseClosure:
+    closure = CaseClosure.objects.select_for_update().select_related("case").get(pk=closure.pk)
+    case = closure.case
+    if not (policies.case_access(actor, case).is_holder and actor.has_role("supervisor")):
+        raise PermissionDenied
+    if closure.status != CaseClosure.Status.REQUESTED:
+        raise ValidationError({"closure": _("This closure was already decided.")})
+    if approve and case.referrals.filter(status__in=["sent", "accepted", "in_progress"]).exists():
+        raise ValidationError({"closure": _("Referrals are still open: complete or withdraw them first.")})
+    closure.status = CaseClosure.Status.APPROVED if approve else CaseClosure.Status.REJECTED
+    closure.decided_by, closure.decided_at = actor, timezone.now()
+    closure.save()
+    if approve:
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, closed_at=closure.decided_at,
+                                               version=case.version + 1)
+    _event(case, "closure_approved" if approve else "closure_rejected", actor, reason=closure.reason)
+    audit_record(actor=actor, action="case.close_approve" if approve else "case.close_reject", obj=closure,
+                 case_id=case.pk)
+    return closure
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: Case, reason: str) -> Case:
+    """Reopen a closed case; its history, closures included, stays as it was."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not policies.can_edit_case(actor, case):
+        raise PermissionDenied
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError({"reason": _("Only a closed case can be reopened.")})
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": _("Say why the case is reopened.")})
+    case.status, case.closed_at, case.version = Case.Status.REOPENED, None, case.version + 1
+    case.save(update_fields=["status", "closed_at", "version"])
+    _event(case, "case_reopened", actor)
+    audit_record(actor=actor, action="case.reopen", obj=case, case_id=case.pk)
+    _note_create(case=case, actor=actor, section=Section.GENERAL, body=_("Reopened: %(reason)s") % {"reason": reason})
+    return case

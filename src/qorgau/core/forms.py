@@ -1,5 +1,6 @@
 """Form helpers shared by every app."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -10,3 +11,20 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class DateInput(forms.DateInput):
+    """A native date picker. Its value must be ISO (YYYY-MM-DD) whatever the language, or the
+    browser shows the field empty and sends nothing."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")

@@ -1,0 +1,285 @@
+"""Every write of the pathway. Each function checks the policy, writes, adds the case timeline
+entry and the audit event in one transaction, and notifies whoever must act."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.accounts.models import User
+from qorgau.accounts.roles import CASE_ROLES, Role
+from qorgau.cases import services as case_services
+from qorgau.cases.care import open_care_windows
+from qorgau.cases.models import ALL_SECTIONS, Case, CaseShare, Section
+from qorgau.core.audit import audit_record
+from qorgau.core.errors import Conflict
+from qorgau.notifications.services import notify
+from qorgau.referrals import policies
+from qorgau.referrals.machine import ACTIONS, NEEDS_OUTCOME, NEEDS_REASON, target_of
+from qorgau.referrals.models import CasePlan, PlanAction, Referral, ServiceDelivery, WellbeingRating
+
+# Services that the time-critical care after sexual violence makes urgent (gbv-standards.md).
+URGENT_CARE_SERVICES = frozenset({"medical", "forensic", "reproductive_health"})
+_event = case_services._event
+
+
+def agency_staff(agency, roles) -> list[User]:
+    return list(User.objects.filter(agency=agency, is_active=True, role_links__role__in=list(roles)).distinct())
+
+
+def _case_url(case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _referral_url(referral) -> str:
+    return reverse("referrals:detail", args=[referral.pk])
+
+
+def has_open_care_window(case) -> bool:
+    return any(open_care_windows(incident) for incident in case.incidents.all())
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def referral_send(*, actor, case: Case, service, to_agency, urgent: bool = False, sections=None,
+                  note: str = "") -> Referral:
+    """Refer her from the holding agency to another agency for one service.
+
+    Refused without her referral consent for that agency (or its type), unless a supervisor's
+    emergency grant to that agency is in force. Only the sections the service needs travel with
+    it, and her sharing consent still decides, at every read, which of them the agency sees."""
+    if not policies.can_send(actor, case):
+        raise PermissionDenied
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError({"case": _("The case is closed. Reopen it before referring her.")})
+    if to_agency.pk == case.holding_agency_id:
+        raise ValidationError({"to_agency": _("The case is already with this agency.")})
+    if not to_agency.is_active or not service.is_active:
+        raise ValidationError({"to_agency": _("This agency or service is not available.")})
+    emergency = any(s.is_live() for s in case.shares.filter(agency=to_agency, source=CaseShare.Source.EMERGENCY))
+    if not policies.consent_covers_referral(case, to_agency) and not emergency:
+        raise ValidationError({"to_agency": _(
+            "She has not agreed to be referred to this agency. Record her consent first "
+            "(or, if her life is at risk, a supervisor can grant emergency access)."
+        )})
+    wanted = set(sections) if sections else set(service.shares_sections)  # none chosen: what it needs
+    shared = sorted(wanted & set(service.shares_sections) & ALL_SECTIONS)
+    urgent = urgent or (service.code in URGENT_CARE_SERVICES and has_open_care_window(case))
+    now = timezone.now()
+    hours = service.urgent_deadline_hours if urgent else service.deadline_hours
+    referral = Referral(
+        case=case, service=service, from_agency_id=case.holding_agency_id, to_agency=to_agency, sent_by=actor,
+        urgent=urgent, sections=shared, note=note.strip(), sent_at=now, due_at=now + timedelta(hours=hours),
+        status_changed_at=now,
+    )
+    referral.full_clean(exclude=["case", "service", "from_agency", "to_agency", "sent_by"])
+    referral.save()
+    _event(case, "referral_sent", actor, service=service.code, agency=to_agency.name_en, urgent=urgent)
+    audit_record(actor=actor, action="referral.send", obj=referral, case_id=case.pk,
+                 detail={"service": service.code, "to_agency": to_agency.pk, "urgent": urgent, "sections": shared})
+    notify(users=agency_staff(to_agency, CASE_ROLES), kind="referral_urgent" if urgent else "referral_new",
+           url=_referral_url(referral), params={"number": case.number}, dedupe_key=f"referral-new:{referral.pk}")
+    return referral
+
+
+# --- The state machine -------------------------------------------------------------------------
+
+@transaction.atomic
+def referral_act(*, actor, referral: Referral, action: str, reason: str = "", outcome: str = "",
+                 expected_version: int | None = None) -> Referral:
+    """Take one step of the referral's life (machine.py). Illegal steps are refused."""
+    referral = Referral.objects.select_for_update().select_related("case", "service", "to_agency").get(pk=referral.pk)
+    if action not in ACTIONS or not policies.can_take(actor, referral, action):
+        raise PermissionDenied
+    if expected_version is not None and expected_version != referral.version:
+        raise Conflict
+    target = target_of(action, referral.status)
+    if target is None:
+        raise ValidationError({"action": _("This step is not possible for a referral that is “%(status)s”.")
+                               % {"status": referral.get_status_display()}})
+    if action in NEEDS_REASON and len(reason.strip()) < 5:
+        raise ValidationError({"reason": _("Give the reason.")})
+    if action in NEEDS_OUTCOME and len(outcome.strip()) < 5:
+        raise ValidationError({"outcome": _("Describe the outcome.")})
+    now = timezone.now()
+    referral.status, referral.status_changed_at, referral.version = target, now, referral.version + 1
+    if action in NEEDS_REASON:
+        referral.reason = reason.strip()
+    if action in NEEDS_OUTCOME:
+        referral.outcome = outcome.strip()
+    if action == "accept":
+        referral.handled_by = actor
+    referral.save()
+    case = referral.case
+    if action == "accept":
+        # From now on the receiving agency sees the case, as far as her consent allows.
+        CaseShare.objects.create(case=case, agency=referral.to_agency, source=CaseShare.Source.REFERRAL,
+                                 sections=referral.sections, referral_id=referral.pk, granted_by=referral.sent_by)
+    if not referral.is_open:
+        CaseShare.objects.filter(referral_id=referral.pk, revoked_at__isnull=True).update(revoked_at=now,
+                                                                                         revoked_by=actor)
+    _event(case, f"referral_{action}", actor, service=referral.service_id, agency=referral.to_agency.name_en)
+    audit_record(actor=actor, action=f"referral.{action}", obj=referral, case_id=case.pk,
+                 detail={"status": target})
+    if ACTIONS[action][2] == "receiver":
+        notify(users=[referral.sent_by, case.assigned_to], kind=f"referral_{action}", url=_case_url(case),
+               params={"number": case.number}, dedupe_key=f"referral-{action}:{referral.pk}")
+    else:
+        notify(users=[referral.handled_by] if referral.handled_by else agency_staff(referral.to_agency, CASE_ROLES),
+               kind="referral_withdraw", url=_referral_url(referral), params={"number": case.number},
+               dedupe_key=f"referral-withdraw:{referral.pk}")
+    return referral
+
+
+def escalate_overdue_referrals(now=None) -> int:
+    """Notify the receiving agency's supervisors and the sender of every open referral past its
+    due time — once. Safe to run as often as wanted, twice at once, or after a restart: it works
+    from the database, not from timers, and each referral is escalated a single time."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        overdue = Referral.objects.filter(status__in=list(Referral.OPEN), due_at__lt=now, escalated_at__isnull=True)
+        if connection.features.has_select_for_update_skip_locked:
+            overdue = overdue.select_for_update(skip_locked=True)
+        for referral in overdue.select_related("case", "to_agency", "sent_by"):
+            supervisors = agency_staff(referral.to_agency, [Role.SUPERVISOR])
+            notify(users=[*supervisors, referral.sent_by], kind="referral_overdue", url=_referral_url(referral),
+                   params={"number": referral.case.number}, dedupe_key=f"referral-overdue:{referral.pk}")
+            Referral.objects.filter(pk=referral.pk).update(escalated_at=now)
+            _event(referral.case, "referral_overdue", None, service=referral.service_id,
+                   agency=referral.to_agency.name_en)
+            audit_record(actor=None, action="referral.escalate", obj=referral, case_id=referral.case_id)
+            count += 1
+    return count
+
+
+# --- Services delivered ------------------------------------------------------------------------------
+
+# Where a service's details are written when several of its sections could hold them: a police
+# report is legal before it is about safety, a forensic examination is health before legal.
+SECTION_PRECEDENCE = (Section.LEGAL, Section.HEALTH, Section.SAFETY, Section.PSYCHOLOGICAL)
+
+
+def section_of(service) -> str:
+    """The note section a service's details belong to."""
+    return next((s for s in SECTION_PRECEDENCE if s in service.shares_sections), Section.GENERAL)
+
+
+@transaction.atomic
+def service_log(*, actor, case: Case, service, delivered_on, note: str, referral: Referral | None = None):
+    section = section_of(service)
+    if not policies.can_log_service(actor, case, section):
+        raise PermissionDenied
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
+    if referral is not None:
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)  # never trust a stale copy
+        if referral.case_id != case.pk or referral.to_agency_id != actor.agency_id or not referral.is_open:
+            raise ValidationError({"referral": _("This referral is not open at your agency.")})
+        if referral.status == Referral.Status.ACCEPTED:
+            referral_act(actor=actor, referral=referral, action="start")
+    note_obj = case_services.note_add(actor=actor, case=case, section=section, body=note) if note.strip() else None
+    delivery = ServiceDelivery.objects.create(case=case, referral=referral, service=service, agency_id=actor.agency_id,
+                                              provider=actor, delivered_on=delivered_on, note=note_obj)
+    _event(case, "service_delivered", actor, section=section, service=service.code)
+    audit_record(actor=actor, action="service.log", obj=delivery, case_id=case.pk, detail={"service": service.code})
+    return delivery
+
+
+# --- The case plan ------------------------------------------------------------------------------------
+
+def _plan_for_update(actor, case, expected_version=None) -> CasePlan:
+    if not policies.can_edit_plan(actor, case):
+        raise PermissionDenied
+    plan, _created = CasePlan.objects.select_for_update().get_or_create(case=case)
+    if expected_version is not None and plan.version != expected_version:
+        raise Conflict
+    return plan
+
+
+@transaction.atomic
+def plan_action_add(*, actor, case: Case, goal: str, action: str, agency, person, due_on, expected_version=None):
+    plan = _plan_for_update(actor, case, expected_version)
+    if person is not None and person.agency_id != agency.pk:
+        raise ValidationError({"person": _("The responsible person must work at the responsible agency.")})
+    item = PlanAction(plan=plan, goal=goal.strip(), action=action.strip(), agency=agency, person=person, due_on=due_on)
+    item.full_clean(exclude=["plan", "agency", "person"])
+    item.save()
+    plan.status, plan.version = CasePlan.Status.DRAFT, plan.version + 1  # a changed plan is approved again
+    plan.save()
+    _event(case, "plan_changed", actor, section="holder")
+    audit_record(actor=actor, action="plan.action_add", obj=item, case_id=case.pk)
+    return item
+
+
+@transaction.atomic
+def plan_action_set_status(*, actor, item: PlanAction, status: str) -> PlanAction:
+    case = item.plan.case
+    access_ok = policies.can_edit_plan(actor, case) or (
+        actor.agency_id == item.agency_id and policies.can_log_service(actor, case, Section.GENERAL))
+    if not access_ok:
+        raise PermissionDenied
+    if status not in PlanAction.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    item.status = status
+    item.done_at = timezone.now() if status == PlanAction.Status.DONE else None
+    item.save(update_fields=["status", "done_at"])
+    _event(case, "plan_action_status", actor, section="holder", status=status)
+    audit_record(actor=actor, action="plan.action_status", obj=item, case_id=case.pk, detail={"status": status})
+    return item
+
+
+@transaction.atomic
+def plan_submit(*, actor, case: Case, expected_version: int, next_follow_up=None) -> CasePlan:
+    plan = _plan_for_update(actor, case, expected_version)
+    if not plan.actions.exists():
+        raise ValidationError({"plan": _("Add at least one action before asking for approval.")})
+    plan.status, plan.version, plan.next_follow_up = CasePlan.Status.SUBMITTED, plan.version + 1, next_follow_up
+    plan.save()
+    _event(case, "plan_submitted", actor, section="holder")
+    audit_record(actor=actor, action="plan.submit", obj=plan, case_id=case.pk)
+    notify(users=agency_staff(case.holding_agency, [Role.SUPERVISOR]), kind="plan_submitted", url=_case_url(case),
+           params={"number": case.number}, dedupe_key=f"plan-submitted:{case.pk}:{plan.version}")
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor, case: Case, expected_version: int) -> CasePlan:
+    plan = CasePlan.objects.select_for_update().get(case=case)
+    if not policies.can_approve(actor, case):
+        raise PermissionDenied
+    if plan.version != expected_version:
+        raise Conflict
+    if plan.status != CasePlan.Status.SUBMITTED:
+        raise ValidationError({"plan": _("Only a plan waiting for approval can be approved.")})
+    plan.status, plan.approved_by, plan.approved_at = CasePlan.Status.APPROVED, actor, timezone.now()
+    plan.version += 1
+    plan.save()
+    _event(case, "plan_approved", actor, section="holder")
+    audit_record(actor=actor, action="plan.approve", obj=plan, case_id=case.pk)
+    return plan
+
+
+# --- Her own rating of safety and wellbeing ---------------------------------------------------
+
+@transaction.atomic
+def wellbeing_record(*, actor, case: Case, moment: str, safety: int, wellbeing: int, rated_on, scale_max: int):
+    if not (policies.can_edit_plan(actor, case) or policies.can_log_service(actor, case, Section.PSYCHOLOGICAL)):
+        raise PermissionDenied
+    errors = {}
+    for field, value in (("safety", safety), ("wellbeing", wellbeing)):
+        if not 1 <= value <= scale_max:
+            errors[field] = _("Choose a number from 1 to %(max)s.") % {"max": scale_max}
+    if rated_on > timezone.localdate():
+        errors["rated_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    rating = WellbeingRating.objects.create(case=case, moment=moment, safety=safety, wellbeing=wellbeing,
+                                            rated_on=rated_on, scale_max=scale_max, recorded_by=actor)
+    _event(case, "wellbeing_recorded", actor, section=Section.PSYCHOLOGICAL, moment=moment)
+    audit_record(actor=actor, action="wellbeing.record", obj=rating, case_id=case.pk)
+    return rating
