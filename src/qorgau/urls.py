@@ -4,12 +4,15 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("qorgau.core.urls")),
     path("accounts/", include("qorgau.accounts.urls")),
+    path("campaigns/", include("qorgau.campaigns.urls")),
+    path("verify/", include("qorgau.campaigns.urls_verify")),
     path("api/v1/", include(("qorgau.api.urls", "api"))),
 ]
 
 # Public pages carry the language in the address (/kk/..., /ru/..., /en/...): a visitor's choice
 # needs no cookie, and a link can be shared in the right language.
 urlpatterns += i18n_patterns(
+    path("calendar/", include("qorgau.campaigns.urls_calendar")),
     prefix_default_language=True,
 )
 

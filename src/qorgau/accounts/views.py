@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import activate
 from django.utils.translation import gettext as _
@@ -167,7 +167,8 @@ def set_language(request):
     if request.user.is_authenticated:
         services.language_set(user=request.user, language=code)
     activate(code)
-    response = HttpResponseRedirect(_safe_next(request))
+    # A public page carries its language in the address (/kk/calendar/): go to the chosen one's.
+    response = HttpResponseRedirect(translate_url(_safe_next(request), code))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax", httponly=True)
     return response
 

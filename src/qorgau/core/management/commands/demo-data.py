@@ -10,6 +10,7 @@ from qorgau.accounts.demo import assert_demo_allowed
 # Order matters: each builder may use what the earlier ones made (passed along in `world`).
 BUILDERS = [
     "qorgau.accounts.demo",
+    "qorgau.campaigns.demo",
 ]
 
 
