@@ -313,6 +313,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets that share a field name ("kind") or appear under two names ("status" and "to").
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "qorgau.accounts.models.Agency.Kind",
+        "EventKindEnum": "qorgau.campaigns.models.Event.Kind",
+        "EventStatusEnum": "qorgau.campaigns.models.Event.Status",
+        "PartnerKindEnum": "qorgau.campaigns.models.Partner.Kind",
+        "LetterRecipientRoleEnum": "qorgau.campaigns.models.Letter.RecipientRole",
+    },
 }
 
 # --- Background jobs --------------------------------------------------------------------------------

@@ -421,7 +421,7 @@ class EventPhotos(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": [_("Attach a photo in the field “file”.")]})
-        photo = services.photo_add(actor=request.user, event=event, upload=upload)
+        photo = services.photo_add(actor=request.user, event=event, upload=upload, field="file")
         return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
 

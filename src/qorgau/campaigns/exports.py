@@ -13,7 +13,7 @@ def _sheet(book, title: str, headers: list[str], rows) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([value if isinstance(value, int) else str(value) for value in row])
         for cell in sheet[sheet.max_row]:
             # Text typed by organisers (partner names) is kept as text: "=..." must never become a formula.
             if isinstance(cell.value, str):

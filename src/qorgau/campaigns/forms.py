@@ -227,7 +227,8 @@ class LetterIssueForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        chosen = [self.people[key] for key in data.get("recipients") or []]
+        picked = set(data.get("recipients") or [])
+        chosen = [person for key, person in self.people.items() if key in picked]  # in the page's order
         chosen += [
             (line, Letter.RecipientRole.PARTICIPANT) for line in (data.get("others") or "").splitlines()
         ]

@@ -309,7 +309,7 @@ class Letter(models.Model):
     number = models.CharField(_("number"), max_length=32, unique=True)
     batch = models.UUIDField(db_index=True)
     recipient_name = models.CharField(_("recipient"), max_length=200)
-    recipient_role = models.CharField(_("for"), max_length=16, choices=RecipientRole.choices)
+    recipient_role = models.CharField(_("thanked for"), max_length=16, choices=RecipientRole.choices)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     # What the letter says, fixed at issue: later edits to the campaign do not change it.
     issuer_name = models.CharField(max_length=200)

@@ -460,10 +460,10 @@ def report_file(
     return report
 
 
-def _photo_save(*, actor, event: Event, upload) -> ReportPhoto:
+def _photo_save(*, actor, event: Event, upload, field: str = "photos") -> ReportPhoto:
     if event.photos.count() >= MAX_PHOTOS:
-        raise ValidationError({"photos": _("At most %(n)s photos per event.") % {"n": MAX_PHOTOS}})
-    image = clean_photo(upload)
+        raise ValidationError({field: _("At most %(n)s photos per event.") % {"n": MAX_PHOTOS}})
+    image = clean_photo(upload, field)
     photo = ReportPhoto(
         event=event,
         content_type=image.content_type,
@@ -481,13 +481,14 @@ def _photo_save(*, actor, event: Event, upload) -> ReportPhoto:
 
 
 @transaction.atomic
-def photo_add(*, actor, event: Event, upload) -> ReportPhoto:
+def photo_add(*, actor, event: Event, upload, field: str = "photos") -> ReportPhoto:
+    """Add one photo; `field` names the form or API field in errors."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not policies.is_organiser_of(actor, event):
         raise PermissionDenied
     if event.status not in (Status.HELD, Status.REPORTED):
-        raise ValidationError({"photos": _("Photos can be added only after the event was held.")})
-    photo = _photo_save(actor=actor, event=event, upload=upload)
+        raise ValidationError({field: _("Photos can be added only after the event was held.")})
+    photo = _photo_save(actor=actor, event=event, upload=upload, field=field)
     audit_record(actor=actor, action="photo.add", obj=photo, detail={"event": event.pk})
     return photo
 
