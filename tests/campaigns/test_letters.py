@@ -8,9 +8,11 @@ import zipfile
 from io import BytesIO
 
 import pytest
+import segno
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from qorgau.campaigns import services
 from qorgau.campaigns.letters import letter_pdf
@@ -276,3 +278,25 @@ def test_guessing_codes_is_cut_off(world, held, settings):
     response, html = check(letter.code, client=guesser)  # even a real code: the address must wait
     assert response.status_code == 429 and "Too many" in html and KAZAKH_NAME not in html
     assert check(letter.code, client=neighbour)[0].status_code == 200
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is missing")
+def test_the_printed_qr_code_is_the_verification_address(world, held, settings, tmp_path):
+    """Rasterise the PDF and read every QR module back: it must be segno's code for the address."""
+    settings.QORGAU_SITE_URL = "https://qorgau.example.kz"
+    (letter,) = issue(world, held, [(KAZAKH_NAME, R.SPEAKER)])
+    (tmp_path / "letter.pdf").write_bytes(letter_pdf(letter))
+    subprocess.run(
+        ["pdftoppm", "-gray", "-png", "-r", "144", "-singlefile", tmp_path / "letter.pdf", tmp_path / "page"],
+        check=True,
+    )
+    image = Image.open(tmp_path / "page.png").convert("L")
+    matrix = segno.make(f"https://qorgau.example.kz/verify/{letter.code}", error="m", micro=False).matrix
+    scale = 2  # pixels per point at 144 dpi
+    left, bottom, size = 72, 60, 84  # where letters.py draws the code, in points from the bottom left
+    module = size / len(matrix)
+    for row, cells in enumerate(matrix):
+        for col, dark in enumerate(cells):
+            x = (left + (col + 0.5) * module) * scale
+            y = image.height - (bottom + size - (row + 0.5) * module) * scale
+            assert (image.getpixel((int(x), int(y))) < 128) == bool(dark), (row, col)

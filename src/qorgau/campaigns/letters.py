@@ -58,22 +58,26 @@ def _centred(page, lines, font, size, y, leading, colour=INK) -> float:
 
 
 def _qr(page, url: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector rectangles (one run of dark modules per rectangle)."""
-    qr = segno.make(url, error="m", micro=False)
-    matrix = qr.matrix
-    module = size / len(matrix)
+    """The QR code as vector rectangles, one per run of dark modules. Drawn in module units (whole
+    numbers) under a scaling transform: a smaller PDF, and faster to write."""
+    matrix = segno.make(url, error="m", micro=False).matrix
+    count = len(matrix)
     path = page.beginPath()
     for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * module
+        bottom = count - row_index - 1
         start = None
         for col, dark in enumerate([*row, 0]):
             if dark and start is None:
                 start = col
             elif not dark and start is not None:
-                path.rect(x + start * module, top, (col - start) * module, module)
+                path.rect(start, bottom, col - start, 1)
                 start = None
+    page.saveState()
+    page.translate(x, y)
+    page.scale(size / count, size / count)
     page.setFillColor(INK)
     page.drawPath(path, stroke=0, fill=1)
+    page.restoreState()
 
 
 def _draw(page, letter: Letter, regular: str, bold: str) -> None:
