@@ -123,7 +123,8 @@ def can_move(actor, event: Event, to: str) -> bool:
 
 
 def can_file_report(actor, event: Event) -> bool:
-    return event.status == Status.HELD and is_organiser_of(actor, event)
+    """File the report of a held event, or correct it once filed."""
+    return event.status in (Status.HELD, Status.REPORTED) and is_organiser_of(actor, event)
 
 
 def can_view_report(actor, event: Event) -> bool:

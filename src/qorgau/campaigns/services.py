@@ -425,7 +425,7 @@ def report_file(
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not policies.is_organiser_of(actor, event):
         raise PermissionDenied
-    if event.status not in (Status.HELD, Status.REPORTED):
+    if not policies.can_file_report(actor, event):
         raise ValidationError({"status": _("A report can be filed only after the event was held.")})
     counts = _clean_participants(participants_total, participants)
     links = _clean_links(media_links)

@@ -260,8 +260,7 @@ def _event_context(request, event, status_form=None) -> dict:
         "moves": _moves(user, event),
         "status_form": status_form,
         "can_edit": policies.can_edit_event(user, event),
-        "can_report": policies.can_file_report(user, event)
-        or (event.status == Status.REPORTED and policies.is_organiser_of(user, event)),
+        "can_report": policies.can_file_report(user, event),
         "can_letters": policies.can_view_letters(user, event),
         "report": report,
         "participants": participants,
@@ -306,10 +305,7 @@ def event_status(request, event_id):
 def event_report(request, event_id):
     user = request.user
     event = selectors.event_get(actor=user, event_id=event_id)
-    if not (
-        policies.can_file_report(user, event)
-        or (event.status == Status.REPORTED and policies.is_organiser_of(user, event))
-    ):
+    if not policies.can_file_report(user, event):
         raise PermissionDenied
     report, _participants = selectors.report_of(actor=user, event=event)
     initial = {}
