@@ -137,6 +137,8 @@ def test_copy_for_next_year_in_one_action(world, client, login_client):
     assert (nxt.starts_on.isoformat(), nxt.ends_on.isoformat()) == ("2027-11-25", "2027-12-10")
     assert set(nxt.coordinators.all()) == {world["national"], world["regional"]}
     assert not nxt.events.exists()
+    edit = client.get(response["Location"]).content.decode()
+    assert 'value="16D-2027"' in edit and "Test regional" in edit  # coordinators to tick
     client.post(reverse("campaigns:campaign_copy", args=[campaign.pk]))  # twice: refused, no third
     assert Campaign.objects.count() == 2
 

@@ -300,3 +300,15 @@ def test_the_printed_qr_code_is_the_verification_address(world, held, settings, 
             x = (left + (col + 0.5) * module) * scale
             y = image.height - (bottom + size - (row + 0.5) * module) * scale
             assert (image.getpixel((int(x), int(y))) < 128) == bool(dark), (row, col)
+
+
+def test_an_agency_is_thanked_under_its_name_in_the_letters_language(world, client, login_client, held):
+    agency = held.organiser
+    agency.name_kk, agency.name_ru = "«Сенім» қоғамдық бірлестігі", "Общественное объединение «Сеним»"
+    agency.save()
+    login_client(world["national"])  # reads the page in English
+    client.post(
+        reverse("campaigns:event_letters", args=[held.pk]),
+        {"language": "ru", "recipients": [f"organiser:{agency.pk}"]},
+    )
+    assert Letter.objects.get().recipient_name == "Общественное объединение «Сеним»"

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.campaigns.models import Campaign, Event, EventLanguage, Letter, Partner, TargetGroup
+from qorgau.core.i18n import pick
 from qorgau.core.models import Region
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -213,6 +214,7 @@ class LetterIssueForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         role = Letter.RecipientRole
+        self.organiser = event.organiser
         # key -> (name, role) of everyone the event record names
         self.people = {f"organiser:{event.organiser_id}": (event.organiser.name, role.ORGANISER)}
         if event.moderator:
@@ -229,6 +231,10 @@ class LetterIssueForm(forms.Form):
         data = super().clean()
         picked = set(data.get("recipients") or [])
         chosen = [person for key, person in self.people.items() if key in picked]  # in the page's order
+        if chosen and chosen[0][1] == Letter.RecipientRole.ORGANISER and data.get("language"):
+            # An agency is thanked under its name in the letter's language, not the page's.
+            names = {code: getattr(self.organiser, f"name_{code}") for code in ("kk", "ru", "en")}
+            chosen[0] = (pick(names, data["language"]), Letter.RecipientRole.ORGANISER)
         chosen += [
             (line, Letter.RecipientRole.PARTICIPANT) for line in (data.get("others") or "").splitlines()
         ]

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.i18n import LocalizedNameMixin, pick
+from qorgau.core.phones import PhoneError, format_phone
 
 
 class TargetGroup(models.TextChoices):
@@ -181,6 +182,13 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def contact_phone_display(self) -> str:
+        try:
+            return format_phone(self.contact_phone) if self.contact_phone else ""
+        except PhoneError:
+            return self.contact_phone
 
     @property
     def target_group_labels(self) -> list[str]:

@@ -11,6 +11,9 @@
       var series = data[canvas.getAttribute("data-chart")];
       if (!series) { return; }
       var horizontal = series.labels.length > 12 && canvas.getAttribute("data-chart") !== "by_day";
+      if (horizontal) {  // one readable row per label (CSSOM styles are allowed by the CSP)
+        canvas.parentNode.style.height = (series.labels.length * 24 + 48) + "px";
+      }
       new window.Chart(canvas, {
         type: "bar",
         data: {
