@@ -128,3 +128,10 @@ def test_an_event_approved_later_appears(world, events):
     assert "Waiting for approval" not in page("/en/calendar/")[1]
     services.event_transition(actor=world["regional"], event=submitted, to=S.APPROVED)
     assert "Waiting for approval" in page("/en/calendar/")[1]
+
+
+def test_the_header_language_switch_moves_to_the_same_page_in_that_language(db):
+    response = Client().post("/accounts/language/", {"language": "ru", "next": "/kk/calendar/?region=75"})
+    assert response.status_code == 302 and response["Location"] == "/ru/calendar/?region=75"
+    response = Client().post("/accounts/language/", {"language": "en", "next": "/verify/ABC"})
+    assert response["Location"] == "/verify/ABC"  # pages without a language prefix stay as they are

@@ -120,3 +120,14 @@ def test_only_national_coordinators_manage_campaigns(world):
     for who in ("regional", "organiser", "analyst", "sysadmin"):
         with pytest.raises(PermissionDenied):
             services.campaign_copy_next_year(actor=world[who], campaign=world["campaign"])
+
+
+def test_organisers_see_campaigns_and_whom_to_ask_but_cannot_manage_them(world, client, login_client):
+    world["campaign"].coordinators.set([world["regional"]])
+    login_client(world["organiser"])
+    page = client.get(reverse("campaigns:campaign_list")).content.decode()
+    assert "16 Days 2026" in page and "Test regional" in page
+    assert "New campaign" not in page and "Copy for next year" not in page
+    assert client.get(reverse("campaigns:campaign_create")).status_code == 403
+    response = client.post(reverse("campaigns:campaign_copy", args=[world["campaign"].pk]))
+    assert response.status_code == 403

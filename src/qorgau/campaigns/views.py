@@ -53,7 +53,7 @@ def dashboard_panel(request):
 
 
 def campaign_list(request):
-    campaigns = selectors.campaigns_for(actor=request.user)
+    campaigns = selectors.campaigns_for(actor=request.user).prefetch_related("coordinators")
     context = {
         "campaigns": campaigns,
         "queue": selectors.review_queue(actor=request.user),
