@@ -102,6 +102,7 @@ def test_bad_input_names_the_field_and_saves_nothing(world, client, login_client
     assert response.status_code == 400
     page = response.content.decode()
     assert message.lower() in page.lower()
+    assert "Constraint" not in page  # one clear message, not the database's
     if field:
         assert f'id="id_{field}' in page or f'-{field}"' in page
     assert not Event.objects.exists() and not Partner.objects.exists()

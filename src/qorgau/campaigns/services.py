@@ -249,7 +249,11 @@ def _clean_event(event: Event) -> None:
                 "end": campaign.ends_on.strftime("%d.%m.%Y"),
             }
     try:
-        event.full_clean(exclude=["created_by", "organiser", "campaign", "target_groups", "languages"])
+        # The database constraint (ends after start) is checked above with a clearer message.
+        event.full_clean(
+            exclude=["created_by", "organiser", "campaign", "target_groups", "languages"],
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, messages)
