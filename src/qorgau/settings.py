@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "qorgau.portal",
     "qorgau.notifications",
     "qorgau.referrals",
+    "qorgau.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -341,10 +342,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets that share a field name ("kind", "status") or appear under two names.
     "ENUM_NAME_OVERRIDES": {
         "YesNoEnum": "qorgau.cases.forms.YES_NO",
         "SectionEnum": "qorgau.cases.models.Section",
         "SexEnum": "qorgau.people.models.Person.Sex",
+        "AgencyKindEnum": "qorgau.accounts.models.Agency.Kind",
+        "EventKindEnum": "qorgau.campaigns.models.Event.Kind",
+        "EventStatusEnum": "qorgau.campaigns.models.Event.Status",
+        "PartnerKindEnum": "qorgau.campaigns.models.Partner.Kind",
+        "LetterRecipientRoleEnum": "qorgau.campaigns.models.Letter.RecipientRole",
     },
 }
 
@@ -379,6 +386,30 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Qorgau <no-reply@qorgau.invalid>")
 QORGAU_SITE_URL = env.str("QORGAU_SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Prevention campaigns ------------------------------------------------------------------------------
+# The default signature block of letters of gratitude (a campaign may set its own). Production has
+# no default: letters cannot be issued until a campaign or these variables name the signatory.
+_DEMO_SIGNATORY = {
+    "NAME": {"kk": "Ж. Демо-Сейітова", "ru": "Ж. Демо-Сеитова", "en": "Zh. Demo-Seitova"},
+    "TITLE": {
+        "kk": "Ұлттық комиссия төрағасының орынбасары (демо)",
+        "ru": "Заместитель председателя Национальной комиссии (демо)",
+        "en": "Deputy Chair of the National Commission (demo)",
+    },
+}
+QORGAU_LETTER_SIGNATORY_NAME, QORGAU_LETTER_SIGNATORY_TITLE = (
+    {
+        lang: env.str(f"QORGAU_LETTER_SIGNATORY_{part}_{lang.upper()}", default="" if PRODUCTION else demo)
+        for lang, demo in _DEMO_SIGNATORY[part].items()
+    }
+    for part in ("NAME", "TITLE")
+)
+QORGAU_PHOTO_MAX_BYTES = env.int("QORGAU_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# The public letter check: after this many unknown codes from one address within the window, the
+# address waits for the rest of the window (codes are random, so guessing is hopeless anyway).
+QORGAU_VERIFY_MISSES = env.int("QORGAU_VERIFY_MISSES", default=10)
+QORGAU_VERIFY_WINDOW_MINUTES = env.int("QORGAU_VERIFY_WINDOW_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("qorgau.referrals.urls")),
     path("directory/", include("qorgau.directory.urls")),
     path("contact-requests/", include("qorgau.portal.urls_staff")),
+    path("campaigns/", include("qorgau.campaigns.urls")),
+    path("verify/", include("qorgau.campaigns.urls_verify")),
     path("api/v1/", include(("qorgau.api.urls", "api"))),
 ]
 
@@ -16,6 +18,7 @@ urlpatterns = [
 # needs no cookie, and a link can be shared in the right language.
 urlpatterns += i18n_patterns(
     path("", include("qorgau.portal.urls")),
+    path("calendar/", include("qorgau.campaigns.urls_calendar")),
     prefix_default_language=True,
 )
 

@@ -3,7 +3,6 @@
 import re
 
 from playwright.sync_api import expect
-
 from tests.helpers import PASSWORD, totp_now
 
 

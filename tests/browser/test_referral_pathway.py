@@ -3,12 +3,12 @@ psychologist of other agencies; each signs in, accepts and records a service; th
 both on the case timeline."""
 
 from playwright.sync_api import expect
+from tests.browser.steps import new_page, sign_in
 
 from qorgau.accounts.models import Agency
 from qorgau.accounts.roles import Role
 from qorgau.directory.catalogue import load_services
 from qorgau.directory.models import ServiceType
-from tests.browser.steps import new_page, sign_in
 
 
 def test_refer_accept_and_record_across_agencies(page, browser, live_server, make_user, make_agency, open_case):
@@ -37,7 +37,7 @@ def test_refer_accept_and_record_across_agencies(page, browser, live_server, mak
         expect(page.locator(".messages")).to_contain_text("The referral was sent.")
         expect(page.locator("#pathway")).to_contain_text(agency.name_en)
 
-    for user, service_label in ((officer, "Police report"), (psychologist, "Psychological counselling")):
+    for user, _service_label in ((officer, "Police report"), (psychologist, "Psychological counselling")):
         context, other = new_page(browser, live_server)
         sign_in(other, user)
         other.get_by_role("link", name="Referrals").first.click()

@@ -2,6 +2,7 @@
 
 import time
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import activate
+from django.utils.translation import activate, get_language_from_path, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -157,6 +158,13 @@ def sign_out_everywhere(request):
     return redirect("accounts:login")
 
 
+def _in_language(url: str, code: str) -> str:
+    """A public page carries its language in the address (/kk/calendar/): the same page in `code`.
+    The address is resolved in its own language, as its prefix only matches that one."""
+    with override(get_language_from_path(urlsplit(url).path) or code):
+        return translate_url(url, code)
+
+
 @public_view
 @require_POST
 def set_language(request):
@@ -167,7 +175,7 @@ def set_language(request):
     if request.user.is_authenticated:
         services.language_set(user=request.user, language=code)
     activate(code)
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(_in_language(_safe_next(request), code))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax", httponly=True)
     return response
 

@@ -14,6 +14,7 @@ BUILDERS = [
     "qorgau.referrals.demo",
     "qorgau.directory.demo",
     "qorgau.portal.demo",
+    "qorgau.campaigns.demo",
 ]
 
 
