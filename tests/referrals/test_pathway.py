@@ -246,3 +246,17 @@ def test_suggestions_follow_the_facts(pathway, client, login_client):
     page = client.get(f"/cases/{pathway['case'].pk}/").content.decode()
     assert "Suggested from what we know" in page
     assert "Children were present" in page  # the fixture's incident had children present
+
+
+def test_timeline_names_agencies_and_services_in_the_readers_language(pathway, send, client, login_client):
+    police = pathway["police"]
+    police.name_ru, police.name_en = "Департамент полиции Б", "Police Department B"
+    police.save()
+    send()
+    worker = pathway["worker"]
+    worker.language = "ru"
+    worker.save()
+    login_client(worker)
+    timeline = client.get(f"/cases/{pathway['case'].pk}/").content.decode().split('id="timeline"')[1]
+    assert "Департамент полиции Б" in timeline and "Police Department B" not in timeline
+    assert pathway["services"]["police_report"].name_ru in timeline and "police_report" not in timeline

@@ -10,6 +10,7 @@ from collections.abc import Callable
 _SECTIONS: list[tuple[int, Callable]] = []
 _BADGES: list[tuple[int, Callable]] = []
 EVENT_TEXT: dict = {}
+PARAM_LABELS: dict = {}
 
 
 def _register(registry, func, order):
@@ -31,6 +32,11 @@ def register_case_badge(func: Callable, order: int = 100) -> None:
 def register_event_texts(texts: dict) -> None:
     """Timeline sentences for event kinds an app writes ({kind: lazy translated text})."""
     EVENT_TEXT.update(texts)
+
+
+def register_param_labels(labels: dict) -> None:
+    """Labels for codes an app puts in its timeline events ({param: {code: lazy label}})."""
+    PARAM_LABELS.update(labels)
 
 
 def case_sections(request, detail) -> list[dict]:

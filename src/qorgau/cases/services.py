@@ -345,7 +345,7 @@ def emergency_grant(*, actor, case: Case, agency, sections: list[str], hours: in
         reason=reason.strip(), granted_by=actor, expires_at=timezone.now() + timedelta(hours=hours),
     )
     share.save()
-    _event(case, "emergency_granted", actor, section="holder", agency=agency.name_en, hours=hours)
+    _event(case, "emergency_granted", actor, section="holder", agency_id=agency.pk, hours=hours)
     audit_record(actor=actor, action="case.emergency_grant", obj=share, case_id=case.pk,
                  detail={"agency_id": agency.pk, "hours": hours, "sections": share.sections})
     return share
@@ -387,7 +387,7 @@ def access_request_create(*, actor, case: Case, reason: str) -> AccessRequest:
                             reason=reason.strip())
     request.full_clean(exclude=["case", "requested_by", "requesting_agency"])
     request.save()
-    _event(case, "access_requested", actor, section="holder", agency=actor.agency.name_en)
+    _event(case, "access_requested", actor, section="holder", agency_id=actor.agency_id)
     audit_record(actor=actor, action="access_request.create", obj=request, case_id=case.pk)
     return request
 

@@ -24,6 +24,7 @@ from qorgau.cases.forms import (
     SearchForm,
 )
 from qorgau.cases.models import AccessRequest, CaseShare, Consent
+from qorgau.cases.timeline import timeline_entries
 from qorgau.core.errors import Conflict
 from qorgau.core.forms import apply_errors
 from qorgau.people.models import Person
@@ -143,7 +144,7 @@ def case_detail(request, case_id):
     case, access = detail.case, detail.access
     context = {
         "d": detail,
-        "timeline": selectors.case_timeline(actor=request.user, case=case, access=access),
+        "timeline": timeline_entries(selectors.case_timeline(actor=request.user, case=case, access=access)),
         "note_form": NoteForm(initial={"section": next(iter(sorted(access.sections)), "general")}),
         "note_sections": [(s, label) for s, label in NoteForm.base_fields["section"].choices if access.sees(s)],
         "can_edit": access.is_holder,

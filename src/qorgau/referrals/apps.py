@@ -9,16 +9,19 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from qorgau.accounts.roles import CASE_ROLES
-        from qorgau.cases.extensions import register_case_section, register_event_texts
+        from qorgau.cases.extensions import register_case_section, register_event_texts, register_param_labels
         from qorgau.core.dashboard import register_panel
         from qorgau.core.nav import NavItem, register
         from qorgau.notifications.texts import register_texts
         from qorgau.referrals import panels, tasks  # noqa: F401 - registers the periodic job
+        from qorgau.referrals.models import PlanAction, WellbeingRating
         from qorgau.referrals.views import pathway_section
 
         register(NavItem(_("Referrals"), "referrals:list", CASE_ROLES, order=12))
         register_panel(panels.referrals_panel, order=8)
         register_case_section(pathway_section, order=50)
+        register_param_labels({"action_status": dict(PlanAction.Status.choices),
+                               "moment": dict(WellbeingRating.Moment.choices)})
         register_event_texts({
             "referral_sent": _("Referral sent to %(agency)s (%(service)s)"),
             "referral_accept": _("%(agency)s accepted the referral (%(service)s)"),
@@ -30,10 +33,10 @@ class ReferralsConfig(AppConfig):
             "referral_overdue": _("Referral to %(agency)s is overdue (%(service)s)"),
             "service_delivered": _("Service given: %(service)s"),
             "plan_changed": _("The case plan changed"),
-            "plan_action_status": _("A plan action is now “%(status)s”"),
+            "plan_action_status": _("A plan action is now “%(action_status)s”"),
+            "wellbeing_recorded": _("Her safety and wellbeing rating was recorded (%(moment)s)"),
             "plan_submitted": _("The case plan was sent for approval"),
             "plan_approved": _("The case plan was approved"),
-            "wellbeing_recorded": _("Her safety and wellbeing rating was recorded"),
             "closure_requested": _("Closure requested"),
             "closure_approved": _("The case was closed"),
             "closure_rejected": _("Closure was not approved"),

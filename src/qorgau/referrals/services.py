@@ -78,7 +78,7 @@ def referral_send(*, actor, case: Case, service, to_agency, urgent: bool = False
     )
     referral.full_clean(exclude=["case", "service", "from_agency", "to_agency", "sent_by"])
     referral.save()
-    _event(case, "referral_sent", actor, service=service.code, agency=to_agency.name_en, urgent=urgent)
+    _event(case, "referral_sent", actor, service=service.code, agency_id=to_agency.pk, urgent=urgent)
     audit_record(actor=actor, action="referral.send", obj=referral, case_id=case.pk,
                  detail={"service": service.code, "to_agency": to_agency.pk, "urgent": urgent, "sections": shared})
     notify(users=agency_staff(to_agency, CASE_ROLES), kind="referral_urgent" if urgent else "referral_new",
@@ -122,7 +122,7 @@ def referral_act(*, actor, referral: Referral, action: str, reason: str = "", ou
     if not referral.is_open:
         CaseShare.objects.filter(referral_id=referral.pk, revoked_at__isnull=True).update(revoked_at=now,
                                                                                          revoked_by=actor)
-    _event(case, f"referral_{action}", actor, service=referral.service_id, agency=referral.to_agency.name_en)
+    _event(case, f"referral_{action}", actor, service=referral.service_id, agency_id=referral.to_agency_id)
     audit_record(actor=actor, action=f"referral.{action}", obj=referral, case_id=case.pk,
                  detail={"status": target})
     if ACTIONS[action][2] == "receiver":
@@ -151,7 +151,7 @@ def escalate_overdue_referrals(now=None) -> int:
                    params={"number": referral.case.number}, dedupe_key=f"referral-overdue:{referral.pk}")
             Referral.objects.filter(pk=referral.pk).update(escalated_at=now)
             _event(referral.case, "referral_overdue", None, service=referral.service_id,
-                   agency=referral.to_agency.name_en)
+                   agency_id=referral.to_agency_id)
             audit_record(actor=None, action="referral.escalate", obj=referral, case_id=referral.case_id)
             count += 1
     return count
@@ -228,7 +228,7 @@ def plan_action_set_status(*, actor, item: PlanAction, status: str) -> PlanActio
     item.status = status
     item.done_at = timezone.now() if status == PlanAction.Status.DONE else None
     item.save(update_fields=["status", "done_at"])
-    _event(case, "plan_action_status", actor, section="holder", status=status)
+    _event(case, "plan_action_status", actor, section="holder", action_status=status)
     audit_record(actor=actor, action="plan.action_status", obj=item, case_id=case.pk, detail={"status": status})
     return item
 
