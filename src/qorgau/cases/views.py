@@ -76,10 +76,10 @@ def intake_step(request, draft_id=None, step=1):
                 messages.warning(request, warning)
             return redirect("cases:detail", case_id=case.pk)
     else:
-        initial = {}
+        initial = {"region": request.user.agency.region_id} if step == 1 else {}
         if step == 1 and draft is None and request.GET.get("contact_request"):
-            initial = intake.initial_from_contact_request(actor=request.user,
-                                                          request_id=request.GET["contact_request"])
+            initial.update(intake.initial_from_contact_request(actor=request.user,
+                                                               request_id=request.GET["contact_request"]))
         form = intake.bound_form(draft, step, **kwargs) if draft and intake.step_data(draft, step) else \
             intake.STEPS[step](initial=initial, **kwargs)
         if draft and intake.step_data(draft, step):
