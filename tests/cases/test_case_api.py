@@ -172,3 +172,10 @@ def test_schema_has_no_warnings_and_documents_case_opening():
                              "--fail-on-warn", "--format", "openapi-json"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert '"/api/v1/cases/"' in result.stdout and "CaseOpenInput" in result.stdout
+
+
+def test_needs_through_the_api(api):
+    ok = api.post("/api/v1/cases/", {**body(), "needs": ["shelter"]}, format="json")
+    assert ok.status_code == 201 and ok.json()["needs"] == ["shelter"]
+    bad = api.post("/api/v1/cases/", {**body(), "needs": ["nonsense"]}, format="json")
+    assert bad.status_code == 400 and "needs" in bad.json()["error"]["fields"]

@@ -211,3 +211,16 @@ def test_consent_without_agencies_for_sections_is_refused(client, worker):
     response, _s2, _s3 = run_wizard(client, three={**STEP3, "referral_kinds": []})
     assert response.status_code == 200 and "share_sections" in response.context["form"].errors
     assert not Consent.objects.exists()
+
+
+def test_the_help_she_asks_for_becomes_referral_suggestions(client, worker):
+    response, _s2, _s3 = run_wizard(client, three={**STEP3, "needs": ["shelter", "legal_aid"]})
+    case = Case.objects.get()
+    assert case.needs == ["shelter", "legal_aid"]
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("She asked for this help") == 2
+
+
+def test_unknown_need_is_a_field_error(client, worker):
+    response, _s2, _s3 = run_wizard(client, three={**STEP3, "needs": ["a_unicorn"]})
+    assert response.status_code == 200 and "needs" in response.context["form"].errors

@@ -54,11 +54,16 @@ def test_intact_chain_verifies(chain, capsys):
 
 
 def _sql(statement, params=()):
+    """Tamper as someone who owns the table would: on PostgreSQL that means first switching the
+    append-only trigger off (which an application role cannot do)."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
         cursor.execute(statement, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
 
 
-@pytest.mark.skipif("connection.vendor == 'postgresql'", reason="PostgreSQL refuses the tampering itself")
 @pytest.mark.parametrize(
     "tamper,problem",
     [
@@ -77,7 +82,6 @@ def test_tampering_is_found_and_named(chain, tamper, problem):
         call_command("audit", "verify")
 
 
-@pytest.mark.skipif("connection.vendor == 'postgresql'", reason="PostgreSQL refuses the tampering itself")
 def test_reordered_events_are_found(chain):
     _a, _b = AuditEvent.objects.filter(seq__in=[3, 4]).order_by("seq")
     _sql("UPDATE core_auditevent SET seq = -1 WHERE seq = 3")
@@ -87,7 +91,6 @@ def test_reordered_events_are_found(chain):
     assert not result.ok and result.first_bad_seq == 3
 
 
-@pytest.mark.skipif("connection.vendor == 'postgresql'", reason="PostgreSQL refuses the tampering itself")
 def test_an_inserted_event_is_found(chain):
     last = AuditEvent.objects.order_by("-seq").first()
     forged = AuditEvent(seq=last.seq + 1, at=last.at, action="case.view", prev_hash=last.hash, hash="f" * 64)

@@ -5,6 +5,7 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -25,6 +26,8 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
     if isinstance(field, forms.ModelChoiceField):
         return serializers.CharField(**common)
     if isinstance(field, forms.MultipleChoiceField):
+        if isinstance(field.choices, CallableChoiceIterator):  # read from the database: not at import time
+            return serializers.ListField(child=serializers.CharField(), **common)
         return serializers.MultipleChoiceField(choices=list(field.choices), **common)
     if isinstance(field, forms.ChoiceField):
         return serializers.ChoiceField(choices=[c for c in field.choices if c[0] != ""], allow_blank=not field.required,

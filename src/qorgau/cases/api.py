@@ -15,6 +15,7 @@ from qorgau.cases.forms import (
     ConsentForm,
     EmergencyGrantForm,
     IncidentForm,
+    NeedsForm,
     NoteForm,
     PersonEditForm,
     PersonForm,
@@ -99,6 +100,7 @@ class CaseDetailOut(serializers.Serializer):
     priority = serializers.CharField(source="case.priority")
     version = serializers.IntegerField(source="case.version")
     entry_point = serializers.CharField(source="case.entry_point")
+    needs = serializers.ListField(child=serializers.CharField(), source="case.needs")
     holding_agency = serializers.CharField(source="case.holding_agency.name")
     access = serializers.ListField(child=serializers.CharField(), source="access.via")
     sections = serializers.SerializerMethodField()
@@ -160,6 +162,8 @@ class CaseListCreate(APIView):
             "survivor": form_serializer(SurvivorForm)(),
             "incident": form_serializer(IncidentForm)(required=False),
             "consents": form_serializer(ConsentForm)(many=True, required=False),
+            "needs": serializers.ListField(child=serializers.CharField(), required=False,
+                                           help_text="Service codes of the help she asks for (GET /api/v1/services/)."),
         }),
         responses={201: CaseDetailOut},
     )
@@ -182,10 +186,11 @@ class CaseListCreate(APIView):
                          timezone.localdate())
         consents = [validated(ConsentForm, c, f"consents.{i}", survivor_age=age).cleaned_data
                     for i, c in enumerate(consent_data)]
+        needs = validated(NeedsForm, {"needs": body.get("needs") or []}).cleaned_data["needs"]
         case, warnings = services.case_open(
             actor=request.user,
             survivor=survivor.identity(),
-            case_fields=survivor.case_fields(),
+            case_fields={**survivor.case_fields(), "needs": needs},
             incident=incident.incident_fields() if incident else None,
             perpetrator=incident.perpetrator() if incident else None,
             account=incident.cleaned_data.get("account", "") if incident else "",
@@ -217,7 +222,7 @@ class CaseDetail(APIView):
         case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="edit")
         current = {f: getattr(case, f) for f in ("status", "priority", "preferred_language", "contact_channel",
                                                  "contact_times", "female_staff", "interpreter",
-                                                 "interpreter_language")}
+                                                 "interpreter_language", "needs")}
         current["assigned_to"] = case.assigned_to_id
         data = {**current, **(request.data if isinstance(request.data, dict) else {})}
         form = validated(CaseUpdateForm, data, agency=case.holding_agency)

@@ -251,9 +251,28 @@ class IncidentForm(forms.Form):
         }
 
 
-class ConsentChoicesForm(forms.Form):
-    """Intake step 3: what she agrees to, in plain choices (turned into Consent records)."""
+def need_choices():
+    from qorgau.directory.models import ServiceType
 
+    return [(s.code, s.name) for s in ServiceType.objects.filter(is_active=True).order_by("sort")]
+
+
+class NeedsField(forms.MultipleChoiceField):
+    """The help she asks for, from the service catalogue (choices read when the form is built)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("What help does she ask for?"), required=False, widget=forms.CheckboxSelectMultiple,
+                         choices=need_choices, **kwargs)
+
+
+class NeedsForm(forms.Form):
+    needs = NeedsField()
+
+
+class ConsentChoicesForm(forms.Form):
+    """Intake step 3: the help she asks for, and what she agrees to (turned into Consent records)."""
+
+    needs = NeedsField()
     statistics = forms.BooleanField(label=_("Her case may be counted in anonymised national statistics"), required=False)
     referral_kinds = forms.MultipleChoiceField(
         label=_("She agrees to be referred to"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -359,6 +378,7 @@ class NoteForm(forms.Form):
 
 class CaseUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    needs = NeedsField()
     status = forms.ChoiceField(label=_("Status"), choices=[c for c in Case.Status.choices if c[0] != "closed"])
     priority = forms.ChoiceField(label=_("Priority"), choices=Case.Priority.choices)
     assigned_to = forms.ModelChoiceField(label=_("Caseworker"), queryset=User.objects.none(), required=False)

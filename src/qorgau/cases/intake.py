@@ -92,7 +92,7 @@ def draft_open_case(*, actor, draft: IntakeDraft):
     case, warnings = services.case_open(
         actor=actor,
         survivor=survivor_form.identity(),
-        case_fields=survivor_form.case_fields(),
+        case_fields={**survivor_form.case_fields(), "needs": consent_form.cleaned_data.get("needs", [])},
         incident=incident_form.incident_fields(),
         perpetrator=incident_form.perpetrator(),
         account=incident_form.cleaned_data.get("account", ""),

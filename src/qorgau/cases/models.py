@@ -80,6 +80,8 @@ class Case(models.Model):
     female_staff = models.BooleanField(_("prefers female staff"), default=False)
     interpreter = models.BooleanField(_("needs an interpreter"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=50, blank=True)
+    # The help she asks for, as service codes of the directory's catalogue (the needs assessment).
+    needs = models.JSONField(_("help she needs"), default=list, blank=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

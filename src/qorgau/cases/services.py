@@ -33,7 +33,7 @@ from qorgau.people.models import Person
 
 CASE_FIELDS = (
     "entry_point", "priority", "preferred_language", "contact_channel", "contact_times", "female_staff",
-    "interpreter", "interpreter_language",
+    "interpreter", "interpreter_language", "needs",
 )
 UPDATABLE_CASE_FIELDS = (*CASE_FIELDS[1:], "status", "assigned_to")
 

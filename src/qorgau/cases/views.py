@@ -174,7 +174,7 @@ def case_edit(request, case_id):
         raise PermissionDenied
     initial = {f: getattr(case, f) for f in ("status", "priority", "preferred_language", "contact_channel",
                                               "contact_times", "female_staff", "interpreter",
-                                              "interpreter_language")}
+                                              "interpreter_language", "needs")}
     initial.update(version=case.version, assigned_to=case.assigned_to_id)
     form = CaseUpdateForm(request.POST or None, initial=initial, agency=case.holding_agency)
     if request.method == "POST" and form.is_valid():

@@ -55,6 +55,8 @@ def suggest(case, incidents, consents, already: set[str]) -> list[Suggestion]:
         if incident.gbv_type == "denial":
             add("social_benefits", _("Denial of resources"))
             add("employment", _("Denial of resources"))
+    for code in case.needs or []:
+        add(code, _("She asked for this help"))
     for consent in consents:
         if consent.purpose == "referral" and consent.recipient_kind in KIND_SERVICES and consent.is_active():
             add(KIND_SERVICES[consent.recipient_kind], _("She agreed to this referral"))
