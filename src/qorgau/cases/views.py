@@ -26,7 +26,7 @@ from qorgau.cases.forms import (
 from qorgau.cases.models import AccessRequest, CaseShare, Consent
 from qorgau.cases.timeline import timeline_entries
 from qorgau.core.errors import Conflict
-from qorgau.core.forms import apply_errors
+from qorgau.core.forms import apply_errors, errors_text
 from qorgau.people.models import Person
 from qorgau.people.services import warning_messages
 
@@ -205,12 +205,9 @@ def note_add(request, case_id):
         else:
             messages.success(request, _("The note was added."))
     else:
-        messages.error(request, _("The note was not saved: %(errors)s") % {"errors": _errors_text(form)})
+        messages.error(request, _("The note was not saved: %(errors)s") % {"errors": errors_text(form)})
     return redirect(reverse("cases:detail", args=[case.pk]) + "#notes")
 
-
-def _errors_text(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @require_POST
@@ -225,7 +222,7 @@ def consent_record(request, case_id):
         else:
             messages.success(request, _("The consent was recorded."))
     else:
-        messages.error(request, _("The consent was not recorded: %(errors)s") % {"errors": _errors_text(form)})
+        messages.error(request, _("The consent was not recorded: %(errors)s") % {"errors": errors_text(form)})
     return redirect(reverse("cases:detail", args=[case.pk]) + "#consent")
 
 
@@ -320,7 +317,7 @@ def emergency_grant(request, case_id):
         else:
             messages.warning(request, _("Emergency access granted. Another supervisor must review it."))
     else:
-        messages.error(request, _("Emergency access was not granted: %(errors)s") % {"errors": _errors_text(form)})
+        messages.error(request, _("Emergency access was not granted: %(errors)s") % {"errors": errors_text(form)})
     return redirect(reverse("cases:detail", args=[case.pk]) + "#sharing")
 
 

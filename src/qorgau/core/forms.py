@@ -13,6 +13,11 @@ def apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def errors_text(form) -> str:
+    """All of a form's errors as one sentence, for a message after a redirect."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 class DateInput(forms.DateInput):
     """A native date picker. Its value must be ISO (YYYY-MM-DD) whatever the language, or the
     browser shows the field empty and sends nothing."""

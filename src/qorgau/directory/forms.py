@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from qorgau.accounts.models import Agency
 from qorgau.core.models import Region
 from qorgau.directory.models import SECTIONS, AgencyProfile, ServiceType
-from qorgau.directory.services import MAX_BEDS
+from qorgau.directory.services import MAX_BEDS, PROFILE_FIELDS
 
 SECTION_LABELS = {
     "general": _("General"),
@@ -64,20 +64,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = AgencyProfile
-        fields = [
-            "public_phone",
-            "open_24_7",
-            "hours",
-            "address",
-            "address_confidential",
-            "languages",
-            "accessible",
-            "accessibility_note",
-            "accepts_women",
-            "accepts_children",
-            "boys_max_age",
-            "accepts_disabilities",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {"address": forms.TextInput}
         help_texts = {
             "public_phone": _("For example +7 700 000 00 00."),

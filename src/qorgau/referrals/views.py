@@ -15,7 +15,7 @@ from qorgau.cases import selectors as case_selectors
 from qorgau.cases import services as case_services
 from qorgau.cases.models import Case, CaseClosure
 from qorgau.core.errors import Conflict
-from qorgau.core.forms import apply_errors
+from qorgau.core.forms import apply_errors, errors_text
 from qorgau.directory.models import ServiceType
 from qorgau.referrals import machine, policies, selectors, services
 from qorgau.referrals.forms import (
@@ -30,10 +30,6 @@ from qorgau.referrals.forms import (
     WellbeingForm,
 )
 from qorgau.referrals.models import PlanAction
-
-
-def _errors_text(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _back_to_case(case, anchor="pathway"):
@@ -92,7 +88,7 @@ def referral_act(request, referral_id):
     referral = selectors.referral_get(actor=request.user, referral_id=referral_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors_text(form))
+        messages.error(request, errors_text(form))
         return redirect("referrals:detail", referral_id=referral.pk)
     data = form.cleaned_data
     try:
@@ -124,7 +120,7 @@ def service_log(request, case_id):
         else:
             messages.success(request, _("The service was recorded."))
     else:
-        messages.error(request, _errors_text(form))
+        messages.error(request, errors_text(form))
     if referral is not None:
         return redirect("referrals:detail", referral_id=referral.pk)
     return _back_to_case(case)
@@ -147,7 +143,7 @@ def plan_action_add(request, case_id):
         else:
             messages.success(request, _("The action was added to the plan."))
     else:
-        messages.error(request, _errors_text(form))
+        messages.error(request, errors_text(form))
     return _back_to_case(case, "plan")
 
 
@@ -167,7 +163,7 @@ def plan_submit(request, case_id):
     form = PlanSubmitForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_errors_text(form))
+            raise ValidationError(errors_text(form))
         if request.POST.get("approve"):
             services.plan_approve(actor=request.user, case=case, expected_version=form.cleaned_data["version"])
             messages.success(request, _("The plan was approved."))
@@ -195,7 +191,7 @@ def wellbeing_record(request, case_id):
         else:
             messages.success(request, _("Her rating was recorded."))
     else:
-        messages.error(request, _errors_text(form))
+        messages.error(request, errors_text(form))
     return _back_to_case(case, "wellbeing")
 
 
@@ -211,7 +207,7 @@ def closure_request(request, case_id):
         else:
             messages.success(request, _("Closure requested: a supervisor will decide."))
     else:
-        messages.error(request, _errors_text(form))
+        messages.error(request, errors_text(form))
     return _back_to_case(case, "closure")
 
 
@@ -240,7 +236,7 @@ def case_reopen(request, case_id):
         else:
             messages.success(request, _("The case was reopened."))
     else:
-        messages.error(request, _errors_text(form))
+        messages.error(request, errors_text(form))
     return _back_to_case(case, "closure")
 
 
