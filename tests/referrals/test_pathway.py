@@ -260,3 +260,28 @@ def test_timeline_names_agencies_and_services_in_the_readers_language(pathway, s
     timeline = client.get(f"/cases/{pathway['case'].pk}/").content.decode().split('id="timeline"')[1]
     assert "Департамент полиции Б" in timeline and "Police Department B" not in timeline
     assert pathway["services"]["police_report"].name_ru in timeline and "police_report" not in timeline
+
+
+def test_dashboard_shows_what_is_due(pathway, client, login_client):
+    import time_machine
+    from datetime import timedelta
+
+    from qorgau.cases.models import Case
+
+    case, worker = pathway["case"], pathway["worker"]
+    services.plan_action_add(actor=worker, case=case, goal="Housing", action="Apply", agency=pathway["centre"],
+                             person=None, due_on=timezone.localdate() - timedelta(days=2))
+    plan = CasePlan.objects.get(case=case)
+    services.plan_submit(actor=worker, case=case, expected_version=plan.version,
+                         next_follow_up=timezone.localdate())
+    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(days=90))
+    login_client(worker)
+    page = client.get("/dashboard/").content.decode()
+    assert "What is due" in page and "Plan follow-up" in page and "Plan action of your agency" in page
+    assert "about 3 months since intake" in page
+    services.wellbeing_record(actor=worker, case=case, moment="three_months", safety=5, wellbeing=5,
+                              rated_on=timezone.localdate(), scale_max=10)
+    assert "about 3 months since intake" not in client.get("/dashboard/").content.decode()
+    with time_machine.travel(timezone.now() - timedelta(days=30)):
+        login_client(worker)
+        assert "Plan follow-up" not in client.get("/dashboard/").content.decode()

@@ -19,6 +19,7 @@ class ReferralsConfig(AppConfig):
 
         register(NavItem(_("Referrals"), "referrals:list", CASE_ROLES, order=12))
         register_panel(panels.referrals_panel, order=8)
+        register_panel(panels.due_panel, order=9)
         register_case_section(pathway_section, order=50)
         register_param_labels({"action_status": dict(PlanAction.Status.choices),
                                "moment": dict(WellbeingRating.Moment.choices)})

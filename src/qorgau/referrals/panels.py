@@ -10,3 +10,10 @@ def referrals_panel(request):
     if not incoming and not overdue:
         return None
     return {"template": "referrals/panels/referrals.html", "incoming": incoming, "overdue": overdue}
+
+
+def due_panel(request):
+    due = selectors.due_work(actor=request.user)
+    if not any(due.values()):
+        return None
+    return {"template": "referrals/panels/due.html", **due}

@@ -79,3 +79,30 @@ def case_wellbeing(*, case, access) -> list[WellbeingRating] | None:
     if not (access.is_holder or access.sees(Section.PSYCHOLOGICAL)):
         return None
     return list(WellbeingRating.objects.filter(case=case))
+
+
+def due_work(*, actor, today=None) -> dict:
+    """What is due for the actor: plan follow-ups of their cases, open plan actions their agency
+    owns that are past due, and the ~3-month wellbeing rating of cases they hold."""
+    from datetime import timedelta
+
+    from qorgau.cases.models import Case
+    from qorgau.referrals.models import PlanAction
+
+    if not case_policies.works_on_cases(actor):
+        return {}
+    today = today or timezone.localdate()
+    my_cases = Case.objects.filter(assigned_to=actor).exclude(status=Case.Status.CLOSED)
+    follow_ups = list(CasePlan.objects.filter(case__in=my_cases, next_follow_up__lte=today).select_related("case"))
+    actions = list(
+        PlanAction.objects.filter(agency_id=actor.agency_id, status=PlanAction.Status.OPEN, due_on__lt=today)
+        .select_related("plan__case").order_by("due_on")[:20]
+    )
+    # Only cases the actor may open are named (an action may sit in another agency's case).
+    actions = [a for a in actions if case_policies.case_access(actor, a.plan.case).can_view]
+    window_start, window_end = today - timedelta(days=120), today - timedelta(days=80)
+    ratings_due = list(
+        my_cases.filter(opened_at__date__range=(window_start, window_end))
+        .exclude(wellbeing__moment=WellbeingRating.Moment.THREE_MONTHS)[:20]
+    )
+    return {"follow_ups": follow_ups, "actions": actions, "ratings_due": ratings_due}
