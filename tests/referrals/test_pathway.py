@@ -263,8 +263,9 @@ def test_timeline_names_agencies_and_services_in_the_readers_language(pathway, s
 
 
 def test_dashboard_shows_what_is_due(pathway, client, login_client):
-    import time_machine
     from datetime import timedelta
+
+    import time_machine
 
     from qorgau.cases.models import Case
 
