@@ -6,12 +6,12 @@ Run: make bench PYTEST_ARGS="-k cases"   (add TEST_DATABASE_URL=... for PostgreS
 from datetime import date
 
 import pytest
+from tests.helpers import CASE_FIELDS
 
 from qorgau.accounts.roles import Role
 from qorgau.cases import selectors
 from qorgau.cases.services import case_open
 from qorgau.core.iin import make_iin
-from tests.helpers import CASE_FIELDS
 
 CASES = 1000
 GIVEN = ["Айгүл", "Дана", "Мадина", "Гүлнар", "Сәуле", "Жанар", "Асель", "Алина"]
