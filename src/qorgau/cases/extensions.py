@@ -10,6 +10,7 @@ from collections.abc import Callable
 _SECTIONS: list[tuple[int, Callable]] = []
 _BADGES: list[tuple[int, Callable]] = []
 EVENT_TEXT: dict = {}
+EVENT_LABELS: dict = {}
 
 
 def _register(registry, func, order):
@@ -31,6 +32,13 @@ def register_case_badge(func: Callable, order: int = 100) -> None:
 def register_event_texts(texts: dict) -> None:
     """Timeline sentences for event kinds an app writes ({kind: lazy translated text})."""
     EVENT_TEXT.update(texts)
+
+
+def register_event_labels(labels: dict) -> None:
+    """Translated names for the codes an app's timeline entries carry ({param: {code: lazy text}}),
+    e.g. {"level": {"high": _("High")}}: entries keep codes, the reader sees words."""
+    for param, choices in labels.items():
+        EVENT_LABELS.setdefault(param, {}).update(choices)
 
 
 def case_sections(request, detail) -> list[dict]:

@@ -42,7 +42,8 @@ def timeline_text(event) -> str:
     template_text = EVENT_TEXT.get(event.kind) or extensions.EVENT_TEXT.get(event.kind)
     if template_text is None:  # kinds added by other apps carry their own text key
         return event.params.get("text", event.kind)
-    params = {key: _LABELS.get(key, {}).get(value, value) for key, value in event.params.items()}
+    params = {key: (_LABELS.get(key) or extensions.EVENT_LABELS.get(key, {})).get(value, value)
+              for key, value in event.params.items()}
     if event.kind == "note_added":
         params.setdefault("section", _LABELS["section"].get(event.section, event.section))
     try:
