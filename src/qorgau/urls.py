@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("qorgau.core.urls")),
     path("accounts/", include("qorgau.accounts.urls")),
     path("cases/", include("qorgau.cases.urls")),
+    path("risk/", include("qorgau.risk.urls")),
     path("notifications/", include("qorgau.notifications.urls")),
     path("directory/", include("qorgau.directory.urls")),
     path("contact-requests/", include("qorgau.portal.urls_staff")),
