@@ -20,7 +20,7 @@ from qorgau.cases import services
 from qorgau.cases.models import AccessRequest, CaseEvent, Consent, Note
 from qorgau.people.models import Person
 
-ID_PARAMS = {"case_id", "consent_id", "person_id", "share_id", "request_id"}
+ID_PARAMS = {"case_id", "consent_id", "person_id", "share_id", "request_id", "assessment_id"}
 
 
 def routes():
@@ -66,11 +66,27 @@ def world(make_user, make_agency, open_case):
     request = AccessRequest.objects.create(case=case, requested_by=worker, requesting_agency=stranger,
                                            reason="testing the matrix")
     ids["request_id"] = request.pk
+    ids["assessment_id"] = _assessment(worker, case).pk
     return {"case": case, "ids": ids, "agencies": {"own": centre, "other": stranger, "granted": granted},
             "worker": worker, "perpetrator_name": perpetrator.family_name}
 
 
-SECRETS_ALWAYS = (SURVIVOR_NAME[1], SURVIVOR_IIN, "Secret-note-123", "0000 01 01", "7000000101")
+def _assessment(worker, case):
+    """Risk data in the safety section: a high assessment with a judgement and a safety plan."""
+    from qorgau.risk.loader import get_instrument
+    from qorgau.risk.safety_plan import SafetyPlan
+    from qorgau.risk.services import assessment_create, safety_plan_save
+
+    items = get_instrument("checklist-24").items
+    assessment = assessment_create(actor=worker, case=case, instrument_id="checklist-24",
+                                   answers={i.id: "yes" if i.number <= 14 else "no" for i in items},
+                                   judgement_level=4, judgement_reason="Secret-reason-456")
+    safety_plan_save(actor=worker, case=case, expected_version=0, plan=SafetyPlan(code_word="Secret-word-789"))
+    return assessment
+
+
+SECRETS_ALWAYS = (SURVIVOR_NAME[1], SURVIVOR_IIN, "Secret-note-123", "0000 01 01", "7000000101",
+                  "Secret-reason-456", "Secret-word-789")
 
 
 def secrets(world):
@@ -79,8 +95,11 @@ def secrets(world):
 
 
 def counts():
+    from qorgau.risk.models import Assessment, ConferenceReferral, SafetyPlan
+
     return (Note.objects.count(), Consent.objects.count(), Person.objects.count(), CaseEvent.objects.count(),
-            AccessRequest.objects.filter(status="open").count())
+            AccessRequest.objects.filter(status="open").count(), Assessment.objects.count(),
+            list(SafetyPlan.objects.values_list("version", flat=True)), ConferenceReferral.objects.count())
 
 
 PAYLOADS = {
@@ -144,7 +163,7 @@ def test_case_urls_leak_nothing_to_those_without_access(world, make_user, login_
             assert world["perpetrator_name"] not in body
             after = counts()
             # Denied reads are audited, never written to the case itself.
-            assert after[:3] == before[:3] and after[4] == before[4], f"{role}/{relation} {method} {url} changed data"
+            assert after[:3] == before[:3] and after[4:] == before[4:], f"{role}/{relation} {method} {url} changed data"
 
 
 @pytest.mark.parametrize("relation,role", list(relation_roles()))
