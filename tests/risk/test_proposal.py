@@ -123,7 +123,12 @@ def test_after_a_referral_only_something_new_proposes_again(risk_world, open_cas
     ConferenceReferral.objects.filter(pk=referral.pk).update(status="heard")
     assert codes(case) == ()  # the same high assessment already went to a conference
     assess(worker, case, yes=16)
-    assert codes(case) == ("high_risk",)
+    assert codes(case) == ()  # re-assessed, still high: the conference heard that
+    assess(worker, case, yes=16, judgement_level=RiskLevel.EXTREME, reason="He was released from custody.")
+    assert codes(case) == ("high_risk", "judgement")  # higher than at the referral
+    with time_machine.travel(datetime(2027, 1, 11, 10, tzinfo=ZoneInfo("Asia/Almaty")), tick=False):
+        ConferenceReferral.objects.filter(pk=referral.pk).update(level=4)
+        assert codes(case) == ("high_risk", "judgement")  # a year on, the current level counts afresh
 
 
 def test_referring_records_the_criteria_and_tells_the_coordinator(risk_world, open_case):

@@ -8,6 +8,7 @@ The case page's risk section is built from the CaseDetail that `case_detail` alr
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -20,7 +21,7 @@ from qorgau.core.audit import audit_record
 from qorgau.core.names import match_score
 from qorgau.people.models import PersonIndex
 from qorgau.risk import policies
-from qorgau.risk.conference import ConferenceCheck, Criterion, conference_criteria
+from qorgau.risk.conference import ConferenceCheck, Criterion, conference_criteria, months_after
 from qorgau.risk.engine import Result, evaluate_pinned
 from qorgau.risk.levels import RiskLevel
 from qorgau.risk.loader import InstrumentError
@@ -97,9 +98,11 @@ def proposal_for(case: Case, *, current: Assessment | None = None, now: datetime
     """Whether the case should go to the risk conference, and which criteria say so (engine's
     `conference_criteria`, fed with the case's real data).
 
-    After a referral, only what is new counts again: an assessment or judgement made since, an
-    escalation that includes an incident after it, or a repeat incident. Professional judgement
-    is a criterion when it raised the level to high or extreme."""
+    After a referral, only what is new counts again, so that weekly re-assessments of a case the
+    conference already heard do not propose it every week: within the repeat window a later
+    assessment counts only when its level is above the level at referral; an escalation only when
+    it includes an incident after the referral; a repeat incident always. Professional judgement is
+    a criterion when it raised the level to high or extreme."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     referrals = list(case.conference_referrals.exclude(status=ConferenceReferral.Status.WITHDRAWN)
@@ -109,11 +112,13 @@ def proposal_for(case: Case, *, current: Assessment | None = None, now: datetime
     if current is None:
         current = case.risk_assessments.filter(is_current=True).first()
     level, judgement, reason = None, False, ""
-    if current is not None and (last is None or current.assessed_at > last.referred_at):
+    last_day = timezone.localdate(last.referred_at) if last else None
+    recent = last is not None and today <= months_after(last_day, settings.QORGAU_CONFERENCE_REPEAT_MONTHS)
+    if current is not None and (not recent or (current.assessed_at > last.referred_at
+                                               and current.level > (last.level or 0))):
         level = current.actuarial_level
         if current.judgement_level and current.judgement_level >= RiskLevel.HIGH:
             judgement, reason = True, current.judgement_reason or "-"
-    last_day = timezone.localdate(last.referred_at) if last else None
     found: dict = {}
     for dates in incident_groups(case):
         check = conference_criteria(

@@ -11,6 +11,7 @@ from qorgau.accounts.demo import assert_demo_allowed
 BUILDERS = [
     "qorgau.accounts.demo",
     "qorgau.cases.demo",
+    "qorgau.risk.demo",
     "qorgau.directory.demo",
     "qorgau.portal.demo",
 ]
