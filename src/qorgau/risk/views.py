@@ -150,7 +150,7 @@ def safety_plan(request, case_id):
                               contact_rows=len(document.trusted_contacts) + 2)
     return render(request, "risk/safety_plan.html", {
         "case": case, "form": form, "row": row, "saved": document if status == 409 else None,
-        "languages": LANGUAGE_CODES, "may_edit": policies.can_edit_safety_plan(request.user, case),
+        "print_languages": LANGUAGE_CODES, "may_edit": policies.can_edit_safety_plan(request.user, case),
     }, status=status)
 
 
