@@ -309,7 +309,7 @@ def action_add(*, actor, referral: ConferenceReferral, description: str, owner_a
 
 @transaction.atomic
 def action_update(*, actor, action: ConferenceAction, status: str, expected_version: int) -> ConferenceAction:
-    locked = ConferenceAction.objects.select_for_update().select_related(
+    locked = ConferenceAction.objects.select_for_update(of=("self",)).select_related(
         "referral__case", "referral__conference", "owner_agency").get(pk=action.pk)
     if not policies.can_update_action(actor, locked, locked.referral.conference):
         raise PermissionDenied
@@ -331,7 +331,8 @@ def action_update(*, actor, action: ConferenceAction, status: str, expected_vers
 
 
 def _text_update(*, actor, referral, field: str, text: str, expected_version: int, allowed, kind: str):
-    locked = ConferenceReferral.objects.select_for_update().select_related("case", "conference").get(pk=referral.pk)
+    locked = ConferenceReferral.objects.select_for_update(of=("self",)).select_related("case", "conference").get(
+        pk=referral.pk)
     if not allowed(locked):
         raise PermissionDenied
     if locked.status == ConferenceReferral.Status.WITHDRAWN:
