@@ -263,3 +263,17 @@ def test_the_conference_through_the_api(risk_world, api):
     detail = doctor_api.get(f"/api/v1/risk/conferences/{conference_id}/").json()
     assert [item["number"] for item in detail["agenda"]] == [w["case"].number]
     assert detail["agenda"][0]["contributions"] == []  # the list holds the minimum; the item has the rest
+
+
+def test_the_coordinator_sees_a_waiting_referral_as_its_minimum(risk_world, login_client, api):
+    w = risk_world
+    assess(w["worker"], w["case"], yes=12, judgement_level=3, reason="He keeps a hunting rifle at home.")
+    referral = services.conference_refer(actor=w["worker"], case=w["case"], basis="consent")
+    body = signed_in(login_client, w["coordinator"]).get(f"/risk/agenda/{referral.pk}/").content.decode()
+    assert w["case"].number in body and "Professional judgement" in body and "Waiting for a conference" in body
+    for secret in SECRETS:
+        assert secret not in body, secret
+    assert "Share with the participants" not in body  # nothing to share before it is listed
+    data = api(w["coordinator"]).get(f"/api/v1/risk/agenda/{referral.pk}/").json()
+    assert data["conference"] is None and data["status"] == "waiting" and data["case_id"] is None
+    assert signed_in(login_client, w["officer"]).get(f"/risk/agenda/{referral.pk}/").status_code == 404

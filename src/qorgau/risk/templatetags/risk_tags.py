@@ -46,3 +46,14 @@ def answer_label(value) -> str:
 def local(values) -> str:
     """A {kk, ru, en} mapping in the reader's language."""
     return pick(values) if isinstance(values, dict) else ""
+
+
+@register.filter
+def instrument_name(instrument_id: str) -> str:
+    """The instrument's title in the reader's language (its id if the file is gone)."""
+    from qorgau.risk.loader import InstrumentError, get_instrument
+
+    try:
+        return get_instrument(instrument_id).name()
+    except InstrumentError:
+        return instrument_id
