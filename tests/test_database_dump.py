@@ -11,15 +11,30 @@ from tests.helpers import SURVIVOR_IIN, SURVIVOR_NAME, SURVIVOR_PHONE
 from qorgau.accounts.roles import Role
 
 SECRETS = [*SURVIVOR_NAME, "Zhandosova", SURVIVOR_IIN, SURVIVOR_PHONE, "7000000101", "Сарыарқа", "Жандосов",
-           "Ерлан", "Ол үйде ұрды", "Күндіз 10:00"]
+           "Ерлан", "Ол үйде ұрды", "Күндіз 10:00", "Мылтығы бар", "Қызғалдақ", "Апасының үйі"]
 
 
 @pytest.fixture
 def caseload(make_user, open_case):
     worker = make_user(Role.CASEWORKER)
-    open_case(worker, consents=[{"purpose": "referral", "recipient_kind": "police", "method": "written",
-                                 "given_by": "guardian", "guardian_name": "Ерлан Жандосов"}])
+    case = open_case(worker, consents=[{"purpose": "referral", "recipient_kind": "police", "method": "written",
+                                        "given_by": "guardian", "guardian_name": "Ерлан Жандосов"}])
+    _risk_work(worker, case)
     return worker
+
+
+def _risk_work(worker, case):
+    """Her risk answers, a judgement's reason and her safety plan are in the dump only as ciphertext."""
+    from qorgau.risk.loader import get_instrument
+    from qorgau.risk.safety_plan import SafetyPlan
+    from qorgau.risk.services import assessment_create, safety_plan_save
+
+    items = get_instrument("checklist-24").items
+    assessment_create(actor=worker, case=case, instrument_id="checklist-24",
+                      answers={i.id: "yes" if i.number < 12 else "no" for i in items},
+                      judgement_level=3, judgement_reason="Мылтығы бар, өлтіремін деді.")
+    safety_plan_save(actor=worker, case=case, expected_version=0,
+                     plan=SafetyPlan(code_word="Қызғалдақ", safe_places=("Апасының үйі",)))
 
 
 def assert_clean(dump: str):

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("qorgau.core.urls")),
     path("accounts/", include("qorgau.accounts.urls")),
     path("cases/", include("qorgau.cases.urls")),
+    path("risk/", include("qorgau.risk.urls")),
     path("notifications/", include("qorgau.notifications.urls")),
     path("", include("qorgau.referrals.urls")),
     path("directory/", include("qorgau.directory.urls")),

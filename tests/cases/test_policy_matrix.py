@@ -20,7 +20,8 @@ from qorgau.cases import services
 from qorgau.cases.models import AccessRequest, CaseEvent, Consent, Note
 from qorgau.people.models import Person
 
-ID_PARAMS = {"case_id", "consent_id", "person_id", "share_id", "request_id", "referral_id", "closure_id", "action_id"}
+ID_PARAMS = {"case_id", "consent_id", "person_id", "share_id", "request_id", "referral_id", "closure_id", "action_id",
+             "assessment_id"}
 
 
 def routes():
@@ -79,11 +80,27 @@ def world(make_user, make_agency, open_case):
     ids["action_id"] = referral_services.plan_action_add(actor=worker, case=case, goal="g", action="a",
                                                          agency=centre, person=None, due_on=case.opened_at.date()).pk
     ids["closure_id"] = services.case_close_request(actor=worker, case=case, reason="needs_met").pk
+    ids["assessment_id"] = _assessment(worker, case).pk
     return {"case": case, "ids": ids, "agencies": {"own": centre, "other": stranger, "granted": granted},
             "worker": worker, "perpetrator_name": perpetrator.family_name}
 
 
-SECRETS_ALWAYS = (SURVIVOR_NAME[1], SURVIVOR_IIN, "Secret-note-123", "0000 01 01", "7000000101")
+def _assessment(worker, case):
+    """Risk data in the safety section: a high assessment with a judgement and a safety plan."""
+    from qorgau.risk.loader import get_instrument
+    from qorgau.risk.safety_plan import SafetyPlan
+    from qorgau.risk.services import assessment_create, safety_plan_save
+
+    items = get_instrument("checklist-24").items
+    assessment = assessment_create(actor=worker, case=case, instrument_id="checklist-24",
+                                   answers={i.id: "yes" if i.number <= 14 else "no" for i in items},
+                                   judgement_level=4, judgement_reason="Secret-reason-456")
+    safety_plan_save(actor=worker, case=case, expected_version=0, plan=SafetyPlan(code_word="Secret-word-789"))
+    return assessment
+
+
+SECRETS_ALWAYS = (SURVIVOR_NAME[1], SURVIVOR_IIN, "Secret-note-123", "0000 01 01", "7000000101",
+                  "Secret-reason-456", "Secret-word-789")
 
 
 def secrets(world):
@@ -94,12 +111,14 @@ def secrets(world):
 def counts():
     from qorgau.cases.models import CaseClosure
     from qorgau.referrals.models import PlanAction, Referral, ServiceDelivery, WellbeingRating
+    from qorgau.risk.models import Assessment, ConferenceReferral, SafetyPlan
 
     return (Note.objects.count(), Consent.objects.count(), Person.objects.count(), CaseEvent.objects.count(),
             AccessRequest.objects.filter(status="open").count(),
             tuple(Referral.objects.values_list("status", flat=True).order_by("pk")), ServiceDelivery.objects.count(),
             tuple(PlanAction.objects.values_list("status", flat=True)), WellbeingRating.objects.count(),
-            tuple(CaseClosure.objects.values_list("status", flat=True)))
+            tuple(CaseClosure.objects.values_list("status", flat=True)), Assessment.objects.count(),
+            tuple(SafetyPlan.objects.values_list("version", flat=True)), ConferenceReferral.objects.count())
 
 
 PAYLOADS = {

@@ -44,3 +44,23 @@ VALID = {
         }
     ],
 }
+
+
+def assess(actor, case, *, yes=0, unknown=0, instrument_id="checklist-24", judgement_level=None, reason=""):
+    """An assessment through the service: the first `yes` questions yes, the next `unknown` not known."""
+    from qorgau.risk.loader import get_instrument
+    from qorgau.risk.services import assessment_create
+
+    instrument = get_instrument(instrument_id)
+    ids = [i.id for i in instrument.items]
+    answers = answers_for(instrument, yes=ids[:yes], unknown=ids[yes:yes + unknown])
+    return assessment_create(actor=actor, case=case, instrument_id=instrument_id, answers=answers,
+                             judgement_level=judgement_level, judgement_reason=reason)
+
+
+def form_answers(instrument, yes=0, unknown=0) -> dict:
+    """POST data for the assessment form."""
+    data = {"instrument": instrument.id}
+    for n, item in enumerate(instrument.items):
+        data[f"a_{item.id}"] = "yes" if n < yes else "unknown" if n < yes + unknown else "no"
+    return data

@@ -112,6 +112,7 @@ REGIONAL_STAFF = [
     ("school", "school", [Role.CASEWORKER], "Kamila", "Demo-Omarova"),
     ("ngo", "ngo", [Role.CASEWORKER], "Laura", "Demo-Sultanova"),
     ("akimat", "akimat", [Role.CAMPAIGN_COORDINATOR], "Daniyar", "Demo-Zhaksylykov"),
+    ("marac", "cc", [Role.CONFERENCE_COORDINATOR], "Aizhan", "Demo-Mukanova"),
 ]
 NATIONAL_STAFF = [
     ("analyst", "commission", [Role.ANALYST], "Aigerim", "Demo-Tokhtarova"),

@@ -16,11 +16,14 @@ class Role(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     ANALYST = "analyst", _("Analyst")
     CAMPAIGN_COORDINATOR = "campaign_coordinator", _("Campaign coordinator")
+    CONFERENCE_COORDINATOR = "conference_coordinator", _("Risk conference coordinator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
 # Roles that work on survivors' cases. Everyone else (agency admin, analyst, campaign coordinator,
-# system admin) never sees case content.
+# system admin) never sees case content. The risk conference coordinator is deliberately not among
+# them: running a region's conferences needs the agenda's minimum (qorgau.risk.policies), not the
+# full case files of the coordinator's own agency.
 CASE_ROLES = frozenset(
     {
         Role.CASEWORKER,

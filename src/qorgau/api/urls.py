@@ -13,6 +13,7 @@ from qorgau.cases import api as cases_api
 from qorgau.core.api import RegionList
 from qorgau.directory.api import CapacityUpdateView, DirectorySearch, ServiceTypeList
 from qorgau.referrals import api as referrals_api
+from qorgau.risk import api as risk_api
 
 docs_access = {"permission_classes": [AllowAny], "authentication_classes": []}
 
@@ -50,6 +51,27 @@ urlpatterns = [
     path("cases/<uuid:case_id>/closure/<uuid:closure_id>/decision/", referrals_api.CaseClosureDecision.as_view(),
          name="case_closure_decision"),
     path("cases/<uuid:case_id>/reopen/", referrals_api.CaseReopen.as_view(), name="case_reopen"),
+    path("cases/<uuid:case_id>/risk/", risk_api.CaseRisk.as_view(), name="case_risk"),
+    path("cases/<uuid:case_id>/risk/assessments/", risk_api.CaseAssessments.as_view(), name="case_assessments"),
+    path("cases/<uuid:case_id>/risk/assessments/<uuid:assessment_id>/", risk_api.CaseAssessment.as_view(),
+         name="case_assessment"),
+    path("cases/<uuid:case_id>/risk/safety-plan/", risk_api.CaseSafetyPlan.as_view(), name="case_safety_plan"),
+    path("cases/<uuid:case_id>/risk/safety-plan/print/", risk_api.CaseSafetyPlanPdf.as_view(),
+         name="case_safety_plan_pdf"),
+    path("cases/<uuid:case_id>/risk/conference-referral/", risk_api.CaseConferenceReferral.as_view(),
+         name="case_conference_referral"),
+    path("risk/instruments/", risk_api.InstrumentList.as_view(), name="risk_instruments"),
+    path("risk/instruments/<slug:instrument_id>/", risk_api.InstrumentDetail.as_view(), name="risk_instrument"),
+    path("risk/conferences/", risk_api.Conferences.as_view(), name="risk_conferences"),
+    path("risk/conferences/<uuid:conference_id>/", risk_api.ConferenceDetail.as_view(), name="risk_conference"),
+    path("risk/conferences/<uuid:conference_id>/agenda/", risk_api.ConferenceAgenda.as_view(),
+         name="risk_conference_agenda"),
+    path("risk/agenda/<uuid:item_id>/", risk_api.AgendaItem.as_view(), name="risk_agenda_item"),
+    path("risk/agenda/<uuid:item_id>/contributions/", risk_api.AgendaContributions.as_view(),
+         name="risk_agenda_contributions"),
+    path("risk/agenda/<uuid:item_id>/actions/", risk_api.AgendaActions.as_view(), name="risk_agenda_actions"),
+    path("risk/agenda/<uuid:item_id>/actions/<uuid:action_id>/", risk_api.AgendaAction.as_view(),
+         name="risk_agenda_action"),
     path("services/", ServiceTypeList.as_view(), name="services"),
     path("directory/", DirectorySearch.as_view(), name="directory"),
     path("directory/<int:agency_id>/capacity/", CapacityUpdateView.as_view(), name="capacity"),

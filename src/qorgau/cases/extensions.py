@@ -35,8 +35,10 @@ def register_event_texts(texts: dict) -> None:
 
 
 def register_param_labels(labels: dict) -> None:
-    """Labels for codes an app puts in its timeline events ({param: {code: lazy label}})."""
-    PARAM_LABELS.update(labels)
+    """Translated names for the codes an app's timeline entries carry ({param: {code: lazy text}}),
+    e.g. {"level": {"high": _("High")}}: entries keep codes, the reader sees words."""
+    for param, choices in labels.items():
+        PARAM_LABELS.setdefault(param, {}).update(choices)
 
 
 def case_sections(request, detail) -> list[dict]:

@@ -93,7 +93,7 @@ class ReferralDetail(APIView):
 class ReferralAction(APIView):
     @extend_schema(summary="Take a step: accept, decline (reason), start, complete (outcome), not_attended, "
                            "withdraw (reason). Illegal steps are refused.",
-                   request=form_serializer(ActionForm), responses=ReferralDetailOut)
+                   request=form_serializer(ActionForm, "ReferralActionInput"), responses=ReferralDetailOut)
     def post(self, request, referral_id):
         referral = selectors.referral_get(actor=request.user, referral_id=referral_id)
         data = validated(ActionForm, request.data).cleaned_data

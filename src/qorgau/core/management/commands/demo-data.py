@@ -12,6 +12,7 @@ BUILDERS = [
     "qorgau.accounts.demo",
     "qorgau.cases.demo",
     "qorgau.referrals.demo",
+    "qorgau.risk.demo",
     "qorgau.directory.demo",
     "qorgau.portal.demo",
     "qorgau.campaigns.demo",

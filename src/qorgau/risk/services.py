@@ -1,0 +1,406 @@
+"""Every write of risk work: assessments, the safety plan, conference referrals and the conference
+itself. Each function checks the policy, writes, adds the case timeline entry (codes only) and the
+audit event in one transaction. Callers pass form-validated data."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qorgau.accounts.models import User
+from qorgau.accounts.roles import Role
+from qorgau.cases.models import Case
+from qorgau.cases.services import _event
+from qorgau.core.audit import audit_record
+from qorgau.core.errors import Conflict
+from qorgau.notifications.services import notify
+from qorgau.risk import policies, selectors
+from qorgau.risk.engine import evaluate
+from qorgau.risk.levels import RiskLevel
+from qorgau.risk.loader import InstrumentError, get_instrument
+from qorgau.risk.models import (
+    Assessment,
+    Conference,
+    ConferenceAction,
+    ConferenceReferral,
+    Contribution,
+    SafetyPlan,
+)
+from qorgau.risk.safety_plan import SafetyPlan as PlanDocument
+
+SAFETY = policies.SECTION
+PLAN_CONFLICT = gettext_lazy(
+    "Someone else saved this safety plan while you were editing it. Nothing was overwritten: your "
+    "text is still in the form, and the plan as saved now is shown beside it. Compare them, then save again."
+)
+TEXT_CONFLICT = gettext_lazy(
+    "Someone else saved this text while you were editing it. Nothing was overwritten: your text is "
+    "still in the form. Compare it with the saved text shown here, then save again."
+)
+MIN_REASON = 20
+
+
+def _lock(case: Case) -> Case:
+    """Serialise writes to one case's risk data (the current assessment, the plan's version)."""
+    return Case.objects.select_for_update().select_related("holding_agency").get(pk=case.pk)
+
+
+def _not_closed(case: Case) -> None:
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(_("This case is closed. Reopen it to change its risk work."))
+
+
+# --- Assessments -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def assessment_create(*, actor, case: Case, instrument_id: str, answers: dict, judgement_level=None,
+                      judgement_reason: str = "") -> Assessment:
+    """Evaluate the answers with the newest version of the instrument and keep the assessment,
+    pinned to that version. Raises ValidationError keyed instrument/answers/judgement_level/
+    judgement_reason; the engine refuses a judgement that does not raise the level."""
+    if not policies.can_assess(actor, case):
+        raise PermissionDenied
+    _not_closed(case)
+    try:
+        instrument = get_instrument(instrument_id)
+    except InstrumentError:
+        raise ValidationError({"instrument": _("Choose one of the risk instruments.")}) from None
+    result = evaluate(instrument, answers, judgement_level=judgement_level, judgement_reason=judgement_reason)
+    locked = _lock(case)
+    Assessment.objects.filter(case=locked, is_current=True).update(is_current=False)
+    assessment = Assessment(
+        case=locked,
+        instrument_id=instrument.id,
+        version=instrument.version,
+        digest=instrument.digest,
+        answers={item.id: str(answers[item.id]) for item in instrument.items},
+        judgement_level=result.judgement_level,
+        judgement_reason=result.judgement_reason,
+        level=result.level,
+        actuarial_level=result.actuarial_level,
+        score=result.score,
+        unknown_count=result.unknown_count,
+        too_many_unknown=result.too_many_unknown,
+        assessed_by=actor,
+        agency_id=actor.agency_id,
+    )
+    assessment.save()
+    _event(locked, "risk_assessed", actor, section=SAFETY, level=result.level.key)
+    audit_record(actor=actor, action="assessment.create", obj=assessment, case_id=locked.pk, detail={
+        "instrument": instrument.id, "version": instrument.version, "level": result.level.key,
+        "actuarial_level": result.actuarial_level.key, "judgement": result.raised_by_judgement,
+    })
+    return assessment
+
+
+# --- Safety plan -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def safety_plan_save(*, actor, case: Case, expected_version: int, plan: PlanDocument) -> SafetyPlan:
+    """Save the plan if nobody saved it since the version the editor started from (0: no plan
+    yet); otherwise raise Conflict and change nothing."""
+    if not policies.can_edit_safety_plan(actor, case):
+        raise PermissionDenied
+    locked = _lock(case)
+    row = SafetyPlan.objects.filter(case=locked).first()
+    if (row.version if row else 0) != expected_version:
+        raise Conflict(PLAN_CONFLICT)
+    if row is None:
+        row = SafetyPlan(case=locked, version=1, updated_by=actor, agency_id=actor.agency_id)
+    else:
+        row.version += 1
+    row.content = plan.to_dict()
+    row.updated_at, row.updated_by, row.agency_id = timezone.now(), actor, actor.agency_id
+    row.save()
+    _event(locked, "safety_plan_saved", actor, section=SAFETY)
+    audit_record(actor=actor, action="safety_plan.update", obj=row, case_id=locked.pk,
+                 detail={"version": row.version})
+    return row
+
+
+# --- Referral to the conference --------------------------------------------------------------------
+
+def _coordinators(region_id) -> list[User]:
+    return list(User.objects.filter(is_active=True, agency__region_id=region_id,
+                                    role_links__role=Role.CONFERENCE_COORDINATOR).distinct())
+
+
+@transaction.atomic
+def conference_refer(*, actor, case: Case, basis: str, reason: str = "") -> ConferenceReferral:
+    """Refer the case to its region's risk conference. Only while a criterion holds (the
+    referral keeps which) and the case is not already waiting or listed."""
+    if basis not in ConferenceReferral.Basis.values:
+        raise ValidationError({"basis": _("Choose on what basis the case is referred.")})
+    if not policies.can_refer(actor, case, basis):
+        raise PermissionDenied
+    locked = _lock(case)
+    _not_closed(locked)
+    proposal = selectors.proposal_for(locked)
+    if proposal.open_referral is not None:
+        raise ValidationError(_("This case is already waiting for a risk conference or on its agenda."))
+    if not proposal.check.refer:
+        raise ValidationError(_("No referral criterion holds for this case. Record an assessment first; "
+                                "professional judgement that raises the level to high is a criterion."))
+    reason = reason.strip()
+    if basis == ConferenceReferral.Basis.RISK_TO_LIFE and len(reason) < MIN_REASON:
+        raise ValidationError({"reason": _("Explain why her life is at risk (at least 20 characters).")})
+    referral = ConferenceReferral(
+        case=locked,
+        region_id=locked.holding_agency.region_id,
+        criteria=selectors.criteria_codes(proposal.check),
+        level=selectors.current_level(locked),
+        basis=basis,
+        basis_reason=reason if basis == ConferenceReferral.Basis.RISK_TO_LIFE else "",
+        referred_by=actor,
+        agency_id=actor.agency_id,
+    )
+    referral.save()
+    codes = list(proposal.check.codes)
+    _event(locked, "conference_referred", actor, section=SAFETY)
+    audit_record(actor=actor, action="conference_referral.create", obj=referral, case_id=locked.pk,
+                 detail={"criteria": codes, "basis": basis})
+    notify(users=_coordinators(referral.region_id), kind="risk_referral_waiting", url="/risk/conferences/",
+           params={"number": locked.number}, dedupe_key=f"risk-referral:{referral.pk}")
+    return referral
+
+
+# --- Conferences -----------------------------------------------------------------------------------
+
+def _check_agencies(agencies, region_id) -> list:
+    agencies = list(agencies)
+    if not agencies:
+        raise ValidationError({"agencies": _("Choose the agencies that take part.")})
+    if any(a.region_id != region_id or not a.is_active for a in agencies):
+        raise ValidationError({"agencies": _("Choose active agencies of the conference's region.")})
+    return agencies
+
+
+@transaction.atomic
+def conference_create(*, actor, scheduled_for, place: str, agencies) -> Conference:
+    if not policies.is_coordinator(actor):
+        raise PermissionDenied
+    region_id = actor.agency.region_id
+    if scheduled_for < timezone.now():
+        raise ValidationError({"scheduled_for": _("Choose a date and time in the future.")})
+    agencies = _check_agencies(agencies, region_id)
+    conference = Conference.objects.create(region_id=region_id, scheduled_for=scheduled_for,
+                                           place=place.strip(), created_by=actor)
+    conference.agencies.set(agencies)
+    audit_record(actor=actor, action="conference.create", obj=conference,
+                 detail={"agencies": sorted(a.pk for a in agencies)})
+    return conference
+
+
+@transaction.atomic
+def conference_update(*, actor, conference: Conference, expected_version: int, scheduled_for, place: str,
+                      agencies) -> Conference:
+    locked = Conference.objects.select_for_update().get(pk=conference.pk)
+    if not policies.can_manage_conference(actor, locked):
+        raise PermissionDenied
+    if locked.version != expected_version:
+        raise Conflict
+    agencies = _check_agencies(agencies, locked.region_id)
+    listed = set(locked.referrals.exclude(status="withdrawn").values_list("agency_id", flat=True))
+    if listed - {a.pk for a in agencies}:
+        raise ValidationError({"agencies": _("The agencies that referred the listed cases take part.")})
+    locked.scheduled_for, locked.place = scheduled_for, place.strip()
+    locked.version += 1
+    locked.save()
+    locked.agencies.set(agencies)
+    audit_record(actor=actor, action="conference.update", obj=locked,
+                 detail={"agencies": sorted(a.pk for a in agencies)})
+    return locked
+
+
+@transaction.atomic
+def conference_mark_held(*, actor, conference: Conference) -> Conference:
+    """The meeting took place: its listed cases are heard and move to follow-up."""
+    locked = Conference.objects.select_for_update().get(pk=conference.pk)
+    if not policies.can_manage_conference(actor, locked):
+        raise PermissionDenied
+    if locked.status == Conference.Status.HELD:
+        return locked
+    if locked.scheduled_for > timezone.now() + timedelta(hours=12):
+        raise ValidationError(_("This conference has not taken place yet."))
+    locked.status, locked.version = Conference.Status.HELD, locked.version + 1
+    locked.save(update_fields=["status", "version"])
+    for referral in locked.referrals.filter(status=ConferenceReferral.Status.LISTED).select_related("case"):
+        referral.status, referral.version = ConferenceReferral.Status.HEARD, referral.version + 1
+        referral.save(update_fields=["status", "version"])
+        _event(referral.case, "conference_heard", actor, section=SAFETY)
+    audit_record(actor=actor, action="conference.held", obj=locked)
+    return locked
+
+
+@transaction.atomic
+def agenda_add(*, actor, conference: Conference, referral: ConferenceReferral) -> ConferenceReferral:
+    """Put a waiting case on the conference's agenda; its referring agency takes part."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if not policies.can_manage_conference(actor, conference):
+        raise PermissionDenied
+    referral = ConferenceReferral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    if referral.region_id != conference.region_id:
+        raise ValidationError({"referral": _("This case was referred in another region.")})
+    if referral.status != ConferenceReferral.Status.WAITING:
+        raise ValidationError({"referral": _("This case is not waiting for a conference.")})
+    if conference.status != Conference.Status.SCHEDULED:
+        raise ValidationError({"referral": _("This conference was already held.")})
+    referral.conference, referral.status = conference, ConferenceReferral.Status.LISTED
+    referral.listed_at, referral.version = timezone.now(), referral.version + 1
+    referral.save(update_fields=["conference", "status", "listed_at", "version"])
+    conference.agencies.add(referral.agency_id)
+    day = timezone.localdate(conference.scheduled_for).isoformat()
+    _event(referral.case, "conference_listed", actor, section=SAFETY, date=day)
+    audit_record(actor=actor, action="conference.agenda_add", obj=referral, case_id=referral.case_id,
+                 detail={"conference": str(conference.pk)})
+    notify(users=[referral.referred_by, referral.case.assigned_to], kind="risk_conference_listed",
+           url=f"/cases/{referral.case_id}/", params={"number": referral.case.number, "date": day},
+           dedupe_key=f"risk-listed:{referral.pk}:{conference.pk}")
+    return referral
+
+
+@transaction.atomic
+def contribution_add(*, actor, referral: ConferenceReferral, body: str) -> Contribution:
+    """What the actor's agency knows, shared with this conference's participants for this case
+    only: a sharing decision, recorded with the agencies it reaches."""
+    referral = ConferenceReferral.objects.select_related("case", "conference").get(pk=referral.pk)
+    agency_ids = sorted(referral.conference.agencies.values_list("pk", flat=True)) if referral.conference else []
+    if not policies.can_contribute(actor, referral, set(agency_ids)):
+        raise PermissionDenied
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write what your agency knows.")})
+    contribution = Contribution(referral=referral, agency_id=actor.agency_id, author=actor, body=body)
+    contribution.full_clean(exclude=["referral", "agency", "author"])
+    contribution.save()
+    _event(referral.case, "conference_shared", actor, section="holder", agency_id=actor.agency_id)
+    audit_record(actor=actor, action="conference.share", obj=contribution, case_id=referral.case_id,
+                 detail={"conference": str(referral.conference_id), "shared_with": agency_ids})
+    return contribution
+
+
+def _listed(referral: ConferenceReferral) -> None:
+    if referral.conference_id is None or referral.status == ConferenceReferral.Status.WITHDRAWN:
+        raise ValidationError(_("This case is not on a conference's agenda."))
+
+
+@transaction.atomic
+def action_add(*, actor, referral: ConferenceReferral, description: str, owner_agency, due_on) -> ConferenceAction:
+    referral = ConferenceReferral.objects.select_related("case", "conference").get(pk=referral.pk)
+    _listed(referral)
+    if not policies.can_manage_conference(actor, referral.conference):
+        raise PermissionDenied
+    if not referral.conference.agencies.filter(pk=owner_agency.pk).exists():
+        raise ValidationError({"owner_agency": _("Choose one of the participating agencies.")})
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+    action = ConferenceAction(referral=referral, description=description.strip(), owner_agency=owner_agency,
+                              due_on=due_on, created_by=actor)
+    action.full_clean(exclude=["referral", "owner_agency", "created_by"])
+    action.save()
+    _event(referral.case, "conference_action_added", actor, section=SAFETY, agency_id=owner_agency.pk)
+    audit_record(actor=actor, action="conference_action.create", obj=action, case_id=referral.case_id,
+                 detail={"owner_agency": owner_agency.pk, "due_on": due_on.isoformat()})
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor, action: ConferenceAction, status: str, expected_version: int) -> ConferenceAction:
+    locked = ConferenceAction.objects.select_for_update(of=("self",)).select_related(
+        "referral__case", "referral__conference", "owner_agency").get(pk=action.pk)
+    if not policies.can_update_action(actor, locked, locked.referral.conference):
+        raise PermissionDenied
+    if locked.version != expected_version:
+        raise Conflict
+    if status not in ConferenceAction.Status.values:
+        raise ValidationError({"status": _("Choose one of the statuses.")})
+    if status == locked.status:
+        return locked
+    locked.status, locked.version = status, locked.version + 1
+    locked.done_at = timezone.now() if status == ConferenceAction.Status.DONE else None
+    locked.save(update_fields=["status", "version", "done_at"])
+    if status == ConferenceAction.Status.DONE:
+        _event(locked.referral.case, "conference_action_done", actor, section=SAFETY,
+               agency_id=locked.owner_agency_id)
+    audit_record(actor=actor, action="conference_action.update", obj=locked, case_id=locked.referral.case_id,
+                 detail={"status": status})
+    return locked
+
+
+def _text_update(*, actor, referral, field: str, text: str, expected_version: int, allowed, kind: str):
+    locked = ConferenceReferral.objects.select_for_update(of=("self",)).select_related("case", "conference").get(
+        pk=referral.pk)
+    if not allowed(locked):
+        raise PermissionDenied
+    if locked.status == ConferenceReferral.Status.WITHDRAWN:
+        raise ValidationError(_("This referral was withdrawn."))
+    if locked.version != expected_version:
+        raise Conflict(TEXT_CONFLICT)
+    setattr(locked, field, text.strip())
+    setattr(locked, f"{field}_at", timezone.now())
+    locked.version += 1
+    fields = [field, f"{field}_at", "version"]
+    if field == "survivor_view":
+        locked.survivor_view_by = actor
+        fields.append("survivor_view_by")
+    locked.full_clean(exclude=["case", "region", "conference", "referred_by", "agency", "survivor_view_by"])
+    locked.save(update_fields=fields)
+    _event(locked.case, kind, actor, section=SAFETY)
+    audit_record(actor=actor, action=f"conference.{field}", obj=locked, case_id=locked.case_id)
+    return locked
+
+
+def survivor_view_record(*, actor, referral: ConferenceReferral, text: str, expected_version: int):
+    """Her view of the risk and of what should happen, as her advocate recorded it with her."""
+    with transaction.atomic():
+        return _text_update(actor=actor, referral=referral, field="survivor_view", text=text,
+                            expected_version=expected_version, kind="survivor_view_recorded",
+                            allowed=lambda r: policies.can_record_survivor_view(actor, r))
+
+
+def minutes_save(*, actor, referral: ConferenceReferral, text: str, expected_version: int):
+    with transaction.atomic():
+        return _text_update(actor=actor, referral=referral, field="minutes", text=text,
+                            expected_version=expected_version, kind="conference_minutes",
+                            allowed=lambda r: r.conference_id is not None
+                            and policies.can_manage_conference(actor, r.conference))
+
+
+# --- The overdue job -------------------------------------------------------------------------------
+
+def reassessments_overdue_notify(*, now=None, batch: int = 500) -> int:
+    """Tell each caseworker once per overdue assessment (no caseworker: the holding agency's
+    supervisors). Safe to run twice or after a restart: rows already notified are skipped, and
+    the notification's dedupe key stops a second worker racing this one."""
+    now = now or timezone.now()
+    sent = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Assessment.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(is_current=True, overdue_notified_at__isnull=True)
+                .exclude(case__status=Case.Status.CLOSED)
+                .filter(selectors.due_q(now))
+                .select_related("case", "case__assigned_to")
+                .order_by("assessed_at")[:batch]
+            )
+            if not due:
+                break
+            for assessment in due:
+                case = assessment.case
+                users = [case.assigned_to] if case.assigned_to and case.assigned_to.is_active else \
+                    _supervisors(case.holding_agency_id)
+                sent += len(notify(users=users, kind="risk_reassessment_overdue", url=f"/cases/{case.pk}/",
+                                   params={"number": case.number, "level": RiskLevel(assessment.level).key},
+                                   dedupe_key=f"risk-overdue:{assessment.pk}"))
+            Assessment.objects.filter(pk__in=[a.pk for a in due]).update(overdue_notified_at=now)
+            audit_record(actor=None, action="assessment.overdue_notify", object_type="risk.assessment",
+                         detail={"assessments": len(due)})
+    return sent
+
+
+def _supervisors(agency_id) -> list[User]:
+    return list(User.objects.filter(is_active=True, agency_id=agency_id, role_links__role=Role.SUPERVISOR).distinct())
