@@ -277,3 +277,38 @@ def test_the_coordinator_sees_a_waiting_referral_as_its_minimum(risk_world, logi
     data = api(w["coordinator"]).get(f"/api/v1/risk/agenda/{referral.pk}/").json()
     assert data["conference"] is None and data["status"] == "waiting" and data["case_id"] is None
     assert signed_in(login_client, w["officer"]).get(f"/risk/agenda/{referral.pk}/").status_code == 404
+
+
+def test_her_view_and_minutes_through_the_api(conference_world, api):
+    w = conference_world
+    item = f"/api/v1/risk/agenda/{w['referral'].pk}"
+    version = ConferenceReferral.objects.get(pk=w["referral"].pk).version
+    assert api(w["doctor"]).put(f"{item}/survivor-view/", {"text": "x", "version": version},
+                                format="json").status_code == 403
+    saved = api(w["worker"]).put(f"{item}/survivor-view/", {"text": "She wants him kept away.", "version": version},
+                                 format="json")
+    assert saved.status_code == 200
+    stale = api(w["worker"]).put(f"{item}/survivor-view/", {"text": "Other", "version": version}, format="json")
+    assert stale.status_code == 409
+    version = ConferenceReferral.objects.get(pk=w["referral"].pk).version
+    assert api(w["worker"]).put(f"{item}/minutes/", {"text": "x", "version": version}, format="json").status_code == 403
+    minutes = api(w["coordinator"]).put(f"{item}/minutes/", {"text": "Police visit weekly.", "version": version},
+                                        format="json")
+    assert minutes.status_code == 200
+    bad = api(w["coordinator"]).put(f"{item}/minutes/", {"text": "", "version": "x"}, format="json")
+    assert bad.status_code == 400 and {"text", "version"} <= set(bad.json()["error"]["fields"])
+    referral = ConferenceReferral.objects.get(pk=w["referral"].pk)
+    assert referral.survivor_view == "She wants him kept away." and referral.minutes == "Police visit weekly."
+
+
+def test_a_new_action_notifies_the_owner_agency_once(conference_world, make_user):
+    from qorgau.accounts.roles import Role
+    from qorgau.notifications.models import Notification
+
+    w = conference_world
+    chief = make_user(Role.SUPERVISOR, agency=w["health"], username="health.chief")
+    action = services.action_add(actor=w["coordinator"], referral=w["referral"], description="Medical report",
+                                 owner_agency=w["health"], due_on=timezone.localdate() + timedelta(days=5))
+    [note] = Notification.objects.filter(kind="risk_conference_action")
+    assert note.user == chief and note.dedupe_key == f"conf-action:{action.pk}"
+    assert note.params["number"] == w["case"].number and "Medical" not in str(note.params)

@@ -23,7 +23,9 @@ from qorgau.risk.forms import (
     ConferenceForm,
     ContributionForm,
     JudgementFields,
+    MinutesForm,
     ReferralForm,
+    SurvivorViewForm,
 )
 from qorgau.risk.levels import RiskLevel
 from qorgau.risk.loader import InstrumentError, available_instruments, get_instrument
@@ -471,3 +473,36 @@ class AgendaAction(APIView):
                                         expected_version=form.cleaned_data["version"])
         return Response(ActionOut(action).data)
 
+
+
+class AgendaText(APIView):
+    """Her view (recorded by her advocate) or the minutes of one agenda case; send the version."""
+
+    field = ""
+    form_class = None
+
+    def put(self, request, item_id):
+        view = selectors.agenda_item_get(actor=request.user, item_id=item_id)
+        form = validated(self.form_class, request.data)
+        save = services.survivor_view_record if self.field == "survivor_view" else services.minutes_save
+        save(actor=request.user, referral=view.referral, text=form.cleaned_data["text"],
+             expected_version=form.cleaned_data["version"])
+        return Response(AgendaItemOut(selectors.agenda_item_get(actor=request.user, item_id=item_id)).data)
+
+
+class AgendaSurvivorView(AgendaText):
+    field, form_class = "survivor_view", SurvivorViewForm
+
+    @extend_schema(summary="Record her view for this agenda case (her advocate; send the version)",
+                   request=form_serializer(SurvivorViewForm), responses=AgendaItemOut)
+    def put(self, request, item_id):
+        return super().put(request, item_id)
+
+
+class AgendaMinutes(AgendaText):
+    field, form_class = "minutes", MinutesForm
+
+    @extend_schema(summary="Save the minutes of this agenda case (coordinator; send the version)",
+                   request=form_serializer(MinutesForm), responses=AgendaItemOut)
+    def put(self, request, item_id):
+        return super().put(request, item_id)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -304,6 +305,9 @@ def action_add(*, actor, referral: ConferenceReferral, description: str, owner_a
     _event(referral.case, "conference_action_added", actor, section=SAFETY, agency_id=owner_agency.pk)
     audit_record(actor=actor, action="conference_action.create", obj=action, case_id=referral.case_id,
                  detail={"owner_agency": owner_agency.pk, "due_on": due_on.isoformat()})
+    owners = User.objects.filter(agency=owner_agency, is_active=True, role_links__role=Role.SUPERVISOR).distinct()
+    notify(users=list(owners), kind="risk_conference_action", url=reverse("risk:agenda_item", args=[referral.pk]),
+           params={"number": referral.case.number, "date": due_on.isoformat()}, dedupe_key=f"conf-action:{action.pk}")
     return action
 
 
