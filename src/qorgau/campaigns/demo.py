@@ -218,6 +218,7 @@ EVENTS = [
         venue="Астана, Достық көшесі 5, конференц-зал (демо)",
         online="https://meet.example.invalid/16d-2026",
         status=S.APPROVED,
+        report=(140, {"women": 90, "men": 50, "civil_servants": 60, "media": 15}),
         groups=["civil_servants", "civil_society", "media"],
         languages=["kk", "ru", "en"],
         partners=[
@@ -238,6 +239,7 @@ EVENTS = [
         hours=2,
         venue="Алматы, площадь перед ТРЦ (демо)",
         status=S.APPROVED,
+        report=(260, {"youth": 200, "women": 150, "men": 110}),
         groups=["youth", "general_public"],
         languages=["kk", "ru"],
         partners=[("Молодёжный ресурсный центр (демо)", "state")],
@@ -270,6 +272,7 @@ EVENTS = [
         hours=3,
         venue="Қарағанды, Ерубаев көшесі 10, 3 ауд. (демо)",
         status=S.APPROVED,
+        report=(45, {"professionals": 45, "women": 38, "men": 7}),
         groups=["professionals"],
         languages=["kk", "ru"],
         speakers=[5],
@@ -301,6 +304,7 @@ EVENTS = [
         hours=3,
         venue="Шымкент, Тәуелсіздік саябағы (демо)",
         status=S.APPROVED,
+        report=(180, {"youth": 90, "fathers": 40, "men": 120, "women": 60}),
         groups=["youth", "fathers", "general_public"],
         languages=["kk", "ru"],
         partners=[("Қалалық спорт басқармасы (демо)", "state")],
@@ -316,6 +320,7 @@ EVENTS = [
         hours=8,
         venue="Павлодар, областная библиотека (демо)",
         status=S.APPROVED,
+        report=(140, {"women": 90, "men": 50, "civil_servants": 60, "media": 15}),
         groups=["general_public"],
         languages=["kk", "ru"],
     ),
@@ -501,6 +506,11 @@ def _event(spec: dict, campaign, agencies, users, index: int):
     starts = _at(spec["day"], spec["hour"])
     moderator = spec.get("moderator")
     status = spec["status"]
+    if status == S.APPROVED and spec.get("report"):
+        # The current edition: an event that has already taken place when the demo is built is
+        # reported (with letters); one still ahead stays approved, as it would be in real life.
+        ended = starts + timedelta(hours=spec["hours"])
+        status = S.REPORTED if ended + timedelta(days=1) <= timezone.now() else S.APPROVED
     event = Event.objects.create(
         campaign=campaign,
         kind=spec["kind"],
@@ -541,7 +551,7 @@ def _event(spec: dict, campaign, agencies, users, index: int):
         event.approved_by = _approver(users, spec["region"], creator)
         event.approved_at = starts - timedelta(days=10)
     event.save()
-    if not spec.get("report"):
+    if not spec.get("report") or status != S.REPORTED:
         return event, []
     total, counts = spec["report"]
     report = EventReport.objects.create(
