@@ -4,8 +4,8 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from qorgau.accounts import demo as accounts_demo
 from qorgau.campaigns import demo
