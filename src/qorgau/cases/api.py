@@ -31,6 +31,8 @@ QUESTION_FIELDS = ("q_penetration", "q_sexual_contact", "q_physical_assault", "q
 
 def _yes_no(data: dict) -> dict:
     """JSON booleans for the yes/no questions, as the form expects them."""
+    if not isinstance(data, dict):
+        return data  # `validated` refuses it, naming the field
     data = dict(data)
     for key in (*QUESTION_FIELDS, "children_present"):
         if isinstance(data.get(key), bool):
