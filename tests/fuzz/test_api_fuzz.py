@@ -19,7 +19,9 @@ from datetime import timedelta
 import pytest
 import schemathesis
 import time_machine
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
@@ -47,6 +49,17 @@ CHECKS = [
     st_checks.response_schema_conformance,
 ]
 
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The app is called as a plain WSGI app: like Django's test client, keep it from closing the
+    database connection (and with it the test's transaction) at the end of each request."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
