@@ -203,3 +203,17 @@ def test_json_numbers_are_read_as_a_form_would_read_them(api, worker, open_case)
                       format="json")
     assert rating.status_code == 201, rating.json()
     assert (rating.json()["safety"], rating.json()["wellbeing"]) == (4, 5)
+
+
+def test_recording_an_earlier_incident_answers_with_that_incident(api, worker, open_case):
+    """The case lists incidents newest first: the answer used to be whichever came first there."""
+    case = open_case(worker)  # an incident two days ago
+    earlier = (timezone.localdate() - timedelta(days=400)).isoformat()
+    response = api.post(f"/api/v1/cases/{case.pk}/incidents/",
+                        {"occurred_on": earlier, "reported_on": earlier, "region": "71", "place": "home",
+                         "q_physical_assault": True, "harmful_practice": "none", "weapon": "none",
+                         "injuries": "none", "perpetrator_relationship": "former_partner", "perpetrator_sex": "M"},
+                        format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["occurred_on"] == earlier
+    assert case.incidents.count() == 2
