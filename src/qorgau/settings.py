@@ -342,6 +342,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "qorgau.api.schema.add_error_responses",
+    ],
     # Choice sets that share a field name ("kind", "status") or appear under two names.
     "ENUM_NAME_OVERRIDES": {
         "YesNoEnum": "qorgau.cases.forms.YES_NO",

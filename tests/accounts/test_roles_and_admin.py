@@ -156,3 +156,25 @@ def test_navigation_follows_roles(client, login_client, make_user, make_agency):
     sysadmin = make_user(Role.SYSTEM_ADMIN, agency=make_agency(kind=Agency.Kind.OPERATOR))
     login_client(sysadmin)
     assert reverse("accounts:agency_list") in client.get(reverse("core:home")).content.decode()
+
+
+def test_system_admin_cannot_take_over_a_case_account(client, login_client, make_user, make_agency):
+    """Resetting a caseworker's password and second factor would let a system admin sign in as her
+    and read survivors' cases: a system admin manages only the accounts it could create."""
+    from tests.helpers import PASSWORD
+
+    sysadmin = make_user(Role.SYSTEM_ADMIN, agency=make_agency(kind=Agency.Kind.OPERATOR))
+    centre = make_agency()
+    worker = make_user(Role.CASEWORKER, agency=centre)
+    centre_admin = make_user(Role.AGENCY_ADMIN, agency=centre)
+    assert not can_edit_user(sysadmin, worker) and can_edit_user(sysadmin, centre_admin)
+    with pytest.raises(PermissionDenied):
+        services.user_reset_credentials(actor=sysadmin, user=worker, password="Another-Temp-Pass-5")
+    login_client(sysadmin)
+    url = reverse("accounts:staff_reset", args=[worker.pk])
+    assert client.post(url, {"password": "Another-Temp-Pass-5"}).status_code == 403
+    worker.refresh_from_db()
+    assert worker.check_password(PASSWORD) and not worker.must_change_password
+    # Her own agency's admin still can (a lost phone), and the system admin can for an agency admin.
+    services.user_reset_credentials(actor=centre_admin, user=worker, password="Another-Temp-Pass-5")
+    services.user_reset_credentials(actor=sysadmin, user=centre_admin, password="Another-Temp-Pass-6")

@@ -127,3 +127,16 @@ def test_personal_token_is_created_on_the_profile_page(client, login_client, wor
     assert bad.status_code == 400 and not ApiToken.objects.filter(user=worker).exists()
     page = client.post(reverse("accounts:token_create"), {"name": "reports", "days": 30}).content.decode()
     assert "qorgau_" in page and ApiToken.objects.filter(user=worker, name="reports").exists()
+
+
+def test_every_operation_documents_the_error_format(client, db):
+    """Clients (and tests/fuzz) can rely on it: any 4xx answer is the one error object."""
+    schema = json.loads(client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["error"] and error["properties"]["error"]["required"] == ["code", "message"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status in ("400", "401", "403", "404", "4XX"):
+                ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", (method, path, status)
+            assert ("409" in operation["responses"]) == (method in ("post", "put", "patch", "delete"))

@@ -1,6 +1,7 @@
 """Campaigns, events, reports and letters in the REST API, in the API's one error format."""
 
 import json
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from qorgau.campaigns.models import Event, Letter
+from qorgau.campaigns.models import Campaign, Event, Letter
 
 S = Event.Status
 
@@ -264,3 +265,33 @@ def test_schema_generates_without_warnings(tmp_path, db):
 @pytest.mark.parametrize("path", ["/api/v1/events/", "/api/v1/campaigns/", "/api/v1/letters/?event=1"])
 def test_no_token_no_data(api_client, db, path):
     assert_error(api_client().get(path), 401, "not_authenticated")
+
+
+def test_ids_too_large_for_the_database_are_400_not_a_crash(world, api_client, make_event):
+    """Found by tests/fuzz: a coordinator or event id past 64 bits overflowed the database driver."""
+    event = make_event(status=S.HELD)
+    c = api_client(world["national"])
+    huge = 10**22
+    body = {"code": "BIG-1", "name_kk": "Үлкен", "name_ru": "Большой", "starts_on": "2027-03-01",
+            "ends_on": "2027-03-31", "coordinators": [world["regional"].pk, huge]}
+    assert "coordinators" in assert_error(c.post("/api/v1/campaigns/", body, format="json"), 400, "invalid")["fields"]
+    patch = c.patch(f"/api/v1/campaigns/{world['campaign'].pk}/", {"coordinators": [huge]}, format="json")
+    assert "coordinators" in assert_error(patch, 400, "invalid")["fields"]
+    letters = {"event": huge, "language": "kk", "recipients": [{"name": "A", "role": "speaker"}]}
+    assert "event" in assert_error(c.post("/api/v1/letters/", letters, format="json"), 400, "invalid")["fields"]
+    assert not Campaign.objects.filter(code="BIG-1").exists() and not Letter.objects.filter(event=event).exists()
+
+
+def test_campaign_list_is_newest_first(world, api_client):
+    """Counting events drops the model's ordering from the query: pages would shuffle without it."""
+    Campaign.objects.create(code="NEW-2027", name_kk="Жаңа", name_ru="Новая", name_en="New",
+                            starts_on=date(2027, 11, 25), ends_on=date(2027, 12, 10),
+                            issuer=world["agencies"]["commission"], created_by=world["national"])
+    codes = [c["code"] for c in api_client(world["national"]).get("/api/v1/campaigns/").json()["results"]]
+    assert codes == ["NEW-2027", "16D-2026"]
+
+
+def test_issuing_letters_is_documented_as_a_plain_list(client, db):
+    schema = json.loads(client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    issued = schema["paths"]["/api/v1/letters/"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    assert issued["type"] == "array"

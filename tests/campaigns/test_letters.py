@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 import segno
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -278,6 +279,8 @@ def test_guessing_codes_is_cut_off(world, held, settings):
     response, html = check(letter.code, client=guesser)  # even a real code: the address must wait
     assert response.status_code == 429 and "Too many" in html and KAZAKH_NAME not in html
     assert check(letter.code, client=neighbour)[0].status_code == 200
+    # The count is kept under a digest: the shared cache never holds a visitor's address.
+    assert cache.get("qorgau:verify-miss:203.0.113.7") is None
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is missing")

@@ -286,3 +286,20 @@ def test_dashboard_shows_what_is_due(pathway, client, login_client):
     with time_machine.travel(timezone.now() - timedelta(days=30)):
         login_client(worker)
         assert "Plan follow-up" not in client.get("/dashboard/").content.decode()
+
+
+def test_another_agency_sees_only_its_own_referrals_in_the_timeline(pathway, send, api_client):
+    """The case page shows another agency only its own referrals; the timeline must not tell it
+    either that she was also sent to, say, a psychologist or a shelter, or which one."""
+    psych = pathway["psych"]
+    psych.name_en = "Hidden Psychological Service"
+    psych.save()
+    police_referral = send()
+    send(service="psychological", to="psych")
+    services.referral_act(actor=pathway["officer"], referral=police_referral, action="accept")
+    case_id = pathway["case"].pk
+    officer_events = api_client(pathway["officer"]).get(f"/api/v1/cases/{case_id}/timeline/").json()
+    agencies = {e["params"].get("agency_id") for e in officer_events if e["kind"].startswith("referral_")}
+    assert agencies == {pathway["police"].pk}
+    holder_events = api_client(pathway["worker"]).get(f"/api/v1/cases/{case_id}/timeline/").json()
+    assert psych.pk in {e["params"].get("agency_id") for e in holder_events}

@@ -2,6 +2,8 @@
 
 import pytest
 
+from qorgau.referrals.models import CasePlan
+
 
 @pytest.fixture
 def worker_api(api_client, pathway):
@@ -96,3 +98,14 @@ def test_plan_wellbeing_and_closure_through_the_api(pathway, worker_api, api_cli
     assert decided.json()["status"] == "approved"
     reopened = worker_api.post(f"/api/v1/cases/{case_id}/reopen/", {"reason": "A new incident"}, format="json")
     assert reopened.json()["status"] == "reopened"
+
+
+def test_approving_a_case_without_a_plan_is_400_not_a_crash(pathway, api_client):
+    """Found by tests/fuzz: a supervisor's approval before any plan existed was a 500."""
+    url = f"/api/v1/cases/{pathway['case'].pk}/plan/decision/"
+    response = api_client(pathway["supervisor"]).post(url, {"version": 0, "approve": True}, format="json")
+    assert response.status_code == 400, response.content
+    assert "plan" in response.json()["error"]["fields"]
+    assert not CasePlan.objects.filter(case=pathway["case"]).exists()
+    # A caseworker may not approve, plan or not: 403, as before.
+    assert api_client(pathway["worker"]).post(url, {"version": 0, "approve": True}, format="json").status_code == 403

@@ -37,4 +37,8 @@ def assignable_roles(actor, agency) -> list[str]:
 
 
 def can_edit_user(actor, user) -> bool:
-    return can_manage_staff_of(actor, user.agency) and actor.pk != user.pk
+    """Only accounts whose every role the actor could give: otherwise a system admin could reset a
+    caseworker's password and second factor, sign in as her and read survivors' cases."""
+    if not can_manage_staff_of(actor, user.agency) or actor.pk == user.pk:
+        return False
+    return set(user.roles) <= set(assignable_roles(actor, user.agency))

@@ -2,7 +2,7 @@
 
 import time
 from functools import partial
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -86,7 +86,8 @@ def sign_in(request):
             request.session[PENDING] = {"uid": user.pk, "t": time.time(), "backend": user.backend}
             step = "accounts:sign_in_code" if mfa.has_mfa(user) else "accounts:mfa_setup"
             nxt = request.POST.get("next", "")
-            return redirect(reverse(step) + (f"?next={nxt}" if nxt else ""))
+            # Encoded: a `next` with its own query (?status=open&mine=1) must arrive whole.
+            return redirect(reverse(step) + (f"?{urlencode({'next': nxt})}" if nxt else ""))
         form.add_error(None, _failure_message())
     return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
 

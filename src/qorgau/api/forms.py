@@ -9,14 +9,30 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+MULTIPLE = forms.MultipleChoiceField | forms.ModelMultipleChoiceField  # the fields that take a list
+
 
 def validated(form_class, data, prefix_errors: str | None = None, **kwargs):
     """Bind JSON data to a form; raise a field-keyed ValidationError (400) when invalid."""
     if not isinstance(data, dict):
         raise ValidationError({prefix_errors or "non_field_errors": [_("Send a JSON object here.")]})
-    form = form_class(data=data, **kwargs)
+    form = form_class(data=dict(data), **kwargs)
+    prefix = f"{prefix_errors}." if prefix_errors else ""
+    shapes = {}
+    for name, field in form.fields.items():
+        value = data.get(name)
+        # Form fields parse the text a browser sends (a date field calls .strip()): JSON numbers
+        # and booleans become that text, except for check boxes; a list or an object where one
+        # value belongs is refused, naming the field.
+        if isinstance(field, MULTIPLE | forms.BooleanField):
+            continue
+        if isinstance(value, list | dict):
+            shapes[f"{prefix}{name}"] = [_("Send a single value here, not a list or an object.")]
+        elif isinstance(value, bool | int | float):
+            form.data[name] = str(value)
+    if shapes:
+        raise ValidationError(shapes)
     if not form.is_valid():
-        prefix = f"{prefix_errors}." if prefix_errors else ""
         raise ValidationError({f"{prefix}{field}": [str(e) for e in errs] for field, errs in form.errors.items()})
     return form
 

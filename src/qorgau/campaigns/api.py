@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -16,6 +17,12 @@ from qorgau.campaigns.models import Campaign, Event, EventLanguage, Letter, Part
 from qorgau.core.models import Region
 
 # --- Serializers ---------------------------------------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number would overflow the database driver, not just miss
+
+
+def _id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -44,7 +51,7 @@ class CampaignWriteSerializer(serializers.Serializer):
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    coordinators = serializers.ListField(child=serializers.IntegerField(), required=False)
+    coordinators = serializers.ListField(child=_id_field(), required=False)
     version = serializers.IntegerField(
         required=False, help_text="The version you read; a mismatch answers 409."
     )
@@ -81,6 +88,8 @@ class SpeakerSerializer(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
     organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+    # Not a URLField here: an event without an online part has "", which is no URI.
+    online_url = serializers.CharField(read_only=True, help_text="The address of the online part, or empty.")
     partners = PartnerSerializer(many=True, read_only=True)
     speakers = SpeakerSerializer(many=True, read_only=True)
 
@@ -166,7 +175,7 @@ class RecipientSerializer(serializers.Serializer):
 
 
 class LetterIssueSerializer(serializers.Serializer):
-    event = serializers.IntegerField()
+    event = _id_field()
     language = serializers.ChoiceField(choices=Letter.Language.choices)
     recipients = RecipientSerializer(many=True, allow_empty=False, max_length=services.MAX_LETTERS_PER_BATCH)
 
@@ -428,8 +437,16 @@ class EventPhotos(APIView):
 # --- Letters ---------------------------------------------------------------------------------------------
 
 
+class _IssuedListSchema(AutoSchema):
+    """POST answers the plain list of letters it issued: only the GET list is paginated."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
+
+
 class LetterList(generics.ListAPIView):
     serializer_class = LetterSerializer
+    schema = _IssuedListSchema()
 
     @extend_schema(parameters=[OpenApiParameter("event", int, required=True)], summary="Letters of an event")
     def get(self, request, *args, **kwargs):

@@ -4,7 +4,6 @@ recipient and date, and nothing else: no contacts, notes, reports, photos or sta
 
 from datetime import UTC, timedelta
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -22,6 +21,7 @@ from qorgau.campaigns.forms import CalendarFilterForm, VerifyForm
 from qorgau.campaigns.models import Event
 from qorgau.campaigns.services import normalise_code
 from qorgau.core.views_public import public_view
+from qorgau.portal.ratelimit import client_key
 
 
 def _filters(request) -> tuple[CalendarFilterForm, dict]:
@@ -104,7 +104,7 @@ def calendar_feed(request):
 
 
 def _miss_key(request) -> str:
-    return f"qorgau:verify-miss:{get_client_ip_address(request) or 'unknown'}"
+    return client_key(request, "verify-miss")  # hashed: the cache never holds visitors' addresses
 
 
 def _throttled(request) -> bool:

@@ -32,9 +32,10 @@ Status = Event.Status
 def campaigns_for(*, actor) -> QuerySet[Campaign]:
     if not policies.can_use_campaigns(actor):
         raise PermissionDenied
+    # An aggregate drops Meta.ordering from the query: without order_by, pages would shuffle.
     return Campaign.objects.select_related("issuer").annotate(
         event_count=Count("events", filter=Q(events__status__in=policies.PUBLIC_STATUSES))
-    )
+    ).order_by(*Campaign._meta.ordering)
 
 
 def campaign_get(*, actor, campaign_id: int) -> Campaign:

@@ -31,6 +31,8 @@ QUESTION_FIELDS = ("q_penetration", "q_sexual_contact", "q_physical_assault", "q
 
 def _yes_no(data: dict) -> dict:
     """JSON booleans for the yes/no questions, as the form expects them."""
+    if not isinstance(data, dict):
+        return data  # `validated` refuses it, naming the field
     data = dict(data)
     for key in (*QUESTION_FIELDS, "children_present"):
         if isinstance(data.get(key), bool):
@@ -300,10 +302,12 @@ class CaseIncidents(APIView):
     def post(self, request, case_id):
         case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="incident")
         form = validated(IncidentForm, _yes_no(request.data if isinstance(request.data, dict) else {}))
-        services.incident_add(actor=request.user, case=case, fields=form.incident_fields(),
-                              perpetrator=form.perpetrator())
+        incident = services.incident_add(actor=request.user, case=case, fields=form.incident_fields(),
+                                         perpetrator=form.perpetrator())
         detail = selectors.case_detail(actor=request.user, case_id=case.pk)
-        return Response(IncidentOut(detail.incidents[0]).data, status=status.HTTP_201_CREATED)
+        # The list is newest first by date: an earlier incident recorded now is not at its top.
+        created = next(view for view in detail.incidents if view.incident.pk == incident.pk)
+        return Response(IncidentOut(created).data, status=status.HTTP_201_CREATED)
 
 
 class CaseEmergencyGrants(APIView):

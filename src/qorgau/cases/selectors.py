@@ -307,9 +307,13 @@ def match_token_case(*, actor, token: str) -> Case:
 
 def case_timeline(*, actor, case: Case, access: policies.CaseAccess) -> list[CaseEvent]:
     events = case.events.select_related("actor", "agency")
-    if not access.is_holder:
-        events = events.filter(Q(section="") | Q(section__in=list(access.sections)))
-    return list(events[:200])
+    if access.is_holder:
+        return list(events[:200])
+    events = events.filter(Q(section="") | Q(section__in=list(access.sections)))
+    # Another agency sees its own referrals only (as on the case page): that she was also sent to
+    # a shelter or a psychologist, and which one, is not its business.
+    return [e for e in events[:200]
+            if not (e.kind.startswith("referral_") and e.params.get("agency_id") != actor.agency_id)]
 
 
 def case_access_log(*, actor, case_id) -> tuple[Case, list[dict]]:

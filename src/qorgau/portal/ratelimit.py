@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 
-def _key(request, scope: str) -> str:
+def client_key(request, scope: str) -> str:
+    """A cache key for this client address and purpose; the address itself is not in it."""
     address = get_client_ip_address(request) or "unknown"
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{address}".encode()).hexdigest()[:32]
     return f"qorgau:rl:{scope}:{digest}"
@@ -19,7 +20,7 @@ def _key(request, scope: str) -> str:
 
 def allow(request, scope: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt; False once the address has made more than `limit` in the window."""
-    key = _key(request, scope)
+    key = client_key(request, scope)
     cache.add(key, 0, timeout=window_seconds)  # starts the window; no-op if it is running
     try:
         count = cache.incr(key)

@@ -249,12 +249,12 @@ def plan_submit(*, actor, case: Case, expected_version: int, next_follow_up=None
 
 @transaction.atomic
 def plan_approve(*, actor, case: Case, expected_version: int) -> CasePlan:
-    plan = CasePlan.objects.select_for_update().get(case=case)
     if not policies.can_approve(actor, case):
         raise PermissionDenied
-    if plan.version != expected_version:
+    plan = CasePlan.objects.select_for_update().filter(case=case).first()
+    if plan is not None and plan.version != expected_version:
         raise Conflict
-    if plan.status != CasePlan.Status.SUBMITTED:
+    if plan is None or plan.status != CasePlan.Status.SUBMITTED:  # no plan yet is nothing to approve
         raise ValidationError({"plan": _("Only a plan waiting for approval can be approved.")})
     plan.status, plan.approved_by, plan.approved_at = CasePlan.Status.APPROVED, actor, timezone.now()
     plan.version += 1

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -106,7 +106,7 @@ class AssessmentOut(serializers.Serializer):
     level = serializers.SerializerMethodField()
     actuarial_level = serializers.SerializerMethodField()
     judgement_level = serializers.SerializerMethodField()
-    judgement_reason = serializers.CharField()
+    judgement_reason = serializers.CharField(allow_null=True)
     score = serializers.IntegerField()
     unknown_count = serializers.IntegerField()
     too_many_unknown = serializers.BooleanField()
@@ -122,9 +122,11 @@ class AssessmentOut(serializers.Serializer):
     def get_actuarial_level(self, a) -> str:
         return _key(a.actuarial_level)
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_judgement_level(self, a) -> str | None:
         return _key(a.judgement_level)
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_next_due(self, a) -> str | None:
         return next_due(a.level, a.assessed_at).isoformat() if a.is_current else None
 
@@ -139,7 +141,8 @@ class ExplanationOut(serializers.Serializer):
 class AssessmentDetailOut(AssessmentOut):
     answers = serializers.DictField(child=serializers.CharField())
     explanation = ExplanationOut(allow_null=True)
-    problem = serializers.CharField(help_text="Why there is no explanation (the pinned instrument was changed).")
+    problem = serializers.CharField(allow_null=True,
+                                    help_text="Why there is no explanation (the pinned instrument was changed).")
 
 
 def _detail_data(detail) -> dict:
