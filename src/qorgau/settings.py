@@ -463,3 +463,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "PlanActionStatusEnum": "qorgau.referrals.models.PlanAction.Status",
     "RatingScaleEnum": [(n, str(n)) for n in range(1, QORGAU_WELLBEING_SCALE_MAX + 1)],
 })
+
+# --- Time-critical care after sexual violence (qorgau.cases.care) -----------------------------------
+# Hours from the incident within which each kind of care works: "pep=72,emergency_contraception=120,..."
+QORGAU_CARE_WINDOWS_HOURS = env.dict(
+    "QORGAU_CARE_WINDOWS_HOURS", cast={"value": int},
+    default={"pep": 72, "emergency_contraception": 120, "forensic": 72},
+)
