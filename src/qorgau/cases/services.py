@@ -125,10 +125,10 @@ def _incident_create(*, case, actor, fields: dict, perpetrator, survivor: Person
         raise ValidationError({"occurred_on": _("The incident date cannot be in the future.")})
     perpetrators = []
     if perpetrator is not None:
+        # Recorded even without a name: the relationship alone decides the case context.
         relationship, identity = perpetrator
-        if any(identity.get(k) for k in ("family_name", "given_name", "iin")) or relationship:
-            person, _warnings = people.person_create(case=case, role=Person.Role.PERPETRATOR, data=identity)
-            perpetrators.append((relationship, person))
+        person, _warnings = people.person_create(case=case, role=Person.Role.PERPETRATOR, data=identity)
+        perpetrators.append((relationship, person))
     age = age_on(survivor.birth_date, survivor.birth_year, fields["occurred_on"])
     gbv_type = classify(fields)
     incident = Incident(

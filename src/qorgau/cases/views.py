@@ -163,13 +163,8 @@ def case_detail(request, case_id):
     return render(request, "cases/detail.html", context)
 
 
-def _case_or_404(request, case_id, purpose):
-    case, access = selectors.case_get(actor=request.user, case_id=case_id, purpose=purpose)
-    return case, access
-
-
 def case_edit(request, case_id):
-    case, access = _case_or_404(request, case_id, "edit")
+    case, access = selectors.case_get(actor=request.user, case_id=case_id, purpose="edit")
     if not access.is_holder:
         raise PermissionDenied
     initial = {f: getattr(case, f) for f in ("status", "priority", "preferred_language", "contact_channel",
@@ -195,7 +190,7 @@ def case_edit(request, case_id):
 
 @require_POST
 def note_add(request, case_id):
-    case, _access = _case_or_404(request, case_id, "note")
+    case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="note")
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -212,7 +207,7 @@ def note_add(request, case_id):
 
 @require_POST
 def consent_record(request, case_id):
-    case, _access = _case_or_404(request, case_id, "consent")
+    case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="consent")
     form = ConsentForm(request.POST, survivor_age=services.survivor_age_today(case))
     if form.is_valid():
         try:
@@ -228,7 +223,7 @@ def consent_record(request, case_id):
 
 @require_POST
 def consent_withdraw(request, case_id, consent_id):
-    case, _access = _case_or_404(request, case_id, "consent")
+    case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="consent")
     consent = get_object_or_404(Consent, pk=consent_id, case=case)
     services.consent_withdraw(actor=request.user, consent=consent)
     messages.success(request, _("The consent was withdrawn. Access based on it has ended."))
@@ -236,7 +231,7 @@ def consent_withdraw(request, case_id, consent_id):
 
 
 def person_add(request, case_id):
-    case, access = _case_or_404(request, case_id, "person")
+    case, access = selectors.case_get(actor=request.user, case_id=case_id, purpose="person")
     if not access.is_holder:
         raise PermissionDenied
     form = PersonForm(request.POST or None)
@@ -255,7 +250,7 @@ def person_add(request, case_id):
 
 
 def person_edit(request, case_id, person_id):
-    case, access = _case_or_404(request, case_id, "person")
+    case, access = selectors.case_get(actor=request.user, case_id=case_id, purpose="person")
     if not access.is_holder:
         raise PermissionDenied
     person = get_object_or_404(Person, pk=person_id, case=case)
@@ -285,7 +280,7 @@ def person_edit(request, case_id, person_id):
 
 
 def incident_add(request, case_id):
-    case, access = _case_or_404(request, case_id, "incident")
+    case, access = selectors.case_get(actor=request.user, case_id=case_id, purpose="incident")
     if not access.is_holder:
         raise PermissionDenied
     form = IncidentForm(request.POST or None)
@@ -307,7 +302,7 @@ def incident_add(request, case_id):
 
 @require_POST
 def emergency_grant(request, case_id):
-    case, _access = _case_or_404(request, case_id, "emergency")
+    case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="emergency")
     form = EmergencyGrantForm(request.POST)
     if form.is_valid():
         try:
@@ -323,7 +318,7 @@ def emergency_grant(request, case_id):
 
 @require_POST
 def emergency_revoke(request, case_id, share_id):
-    case, _access = _case_or_404(request, case_id, "emergency")
+    case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="emergency")
     share = get_object_or_404(CaseShare, pk=share_id, case=case, source=CaseShare.Source.EMERGENCY)
     services.emergency_revoke(actor=request.user, share=share)
     messages.success(request, _("Emergency access was revoked."))
@@ -332,7 +327,7 @@ def emergency_revoke(request, case_id, share_id):
 
 @require_POST
 def emergency_review(request, case_id, share_id):
-    case, _access = _case_or_404(request, case_id, "emergency")
+    case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="emergency")
     share = get_object_or_404(CaseShare, pk=share_id, case=case, source=CaseShare.Source.EMERGENCY)
     form = ReviewForm(request.POST)
     if form.is_valid():
