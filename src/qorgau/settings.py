@@ -227,6 +227,7 @@ LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English
 LOCALE_PATHS: list = []  # each app keeps its own catalogue in <app>/locale
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["qorgau.formats"]  # kk and en: day-first dates, 24-hour clock
 TIME_ZONE = env.str("QORGAU_TIME_ZONE", default="Asia/Almaty")
 
 # --- Static files ----------------------------------------------------------------------------------

@@ -70,3 +70,21 @@ def test_catalogue_holds_every_message_of_the_source(app, tmp_path):
     committed = {(e.msgctxt, e.msgid) for e in catalogue(app, "kk") if not e.obsolete}
     missing = sorted(m for _, m in fresh - committed)
     assert not missing, f"{app}: run `make messages` and translate: {missing[:10]}"
+
+
+@pytest.mark.parametrize("lang,expected", [("kk", "25.11.2026 14:30"), ("ru", "25.11.2026 14:30"),
+                                           ("en", "25.11.2026 14:30")])
+def test_dates_are_day_first_with_a_24_hour_clock(lang, expected):
+    from datetime import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override(lang):
+        assert formats.date_format(datetime(2026, 11, 25, 14, 30), "SHORT_DATETIME_FORMAT") == expected
+
+
+def test_kazakh_numbers_use_a_decimal_comma_and_space_grouping():
+    from django.utils import formats, translation
+
+    with translation.override("kk"):
+        assert formats.number_format(12345.6, 1, force_grouping=True) == "12\\xa0345,6"

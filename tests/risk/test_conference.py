@@ -106,7 +106,7 @@ def test_escalation_is_explained_with_its_incidents():
     assert met.criterion == Criterion.ESCALATION
     assert met.incident_dates == (date(2025, 3, 15), date(2025, 10, 1), NOW)
     with translation.override("en"):
-        assert met.describe() == "3 incidents since March 15, 2025 (threshold: 3 within 12 months)."
+        assert met.describe() == "3 incidents since 15 Mar 2025 (threshold: 3 within 12 months)."
 
 
 def test_the_escalation_window_and_count_are_configurable(settings):
@@ -150,7 +150,7 @@ def test_repeat_refers_again_even_below_every_threshold():
     assert check.refer and check.codes == ("repeat",)
     with translation.override("en"):
         assert check.criteria[0].describe() == (
-            "New incident on Dec. 1, 2025, within 12 months of the referral on June 10, 2025."
+            "New incident on 1 Dec 2025, within 12 months of the referral on 10 Jun 2025."
         )
 
 
