@@ -87,4 +87,4 @@ def test_kazakh_numbers_use_a_decimal_comma_and_space_grouping():
     from django.utils import formats, translation
 
     with translation.override("kk"):
-        assert formats.number_format(12345.6, 1, force_grouping=True) == "12\\xa0345,6"
+        assert formats.number_format(12345.6, 1, force_grouping=True) == "12\xa0345,6"
