@@ -26,7 +26,7 @@ from qorgau.cases.forms import (
 from qorgau.cases.models import AccessRequest, CaseShare, Consent
 from qorgau.cases.timeline import timeline_entries
 from qorgau.core.errors import Conflict
-from qorgau.core.forms import apply_errors, errors_text
+from qorgau.core.forms import apply_errors, form_action
 from qorgau.people.models import Person
 from qorgau.people.services import warning_messages
 
@@ -191,33 +191,17 @@ def case_edit(request, case_id):
 @require_POST
 def note_add(request, case_id):
     case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="note")
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The note was added."))
-    else:
-        messages.error(request, _("The note was not saved: %(errors)s") % {"errors": errors_text(form)})
+    form_action(request, NoteForm(request.POST), lambda data: services.note_add(actor=request.user, case=case, **data),
+                _("The note was added."), failed=_("The note was not saved: %(errors)s"))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#notes")
-
 
 
 @require_POST
 def consent_record(request, case_id):
     case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="consent")
     form = ConsentForm(request.POST, survivor_age=services.survivor_age_today(case))
-    if form.is_valid():
-        try:
-            services.consent_record(actor=request.user, case=case, data=form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The consent was recorded."))
-    else:
-        messages.error(request, _("The consent was not recorded: %(errors)s") % {"errors": errors_text(form)})
+    form_action(request, form, lambda data: services.consent_record(actor=request.user, case=case, data=data),
+                _("The consent was recorded."), failed=_("The consent was not recorded: %(errors)s"))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#consent")
 
 
@@ -303,16 +287,10 @@ def incident_add(request, case_id):
 @require_POST
 def emergency_grant(request, case_id):
     case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="emergency")
-    form = EmergencyGrantForm(request.POST)
-    if form.is_valid():
-        try:
-            services.emergency_grant(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.warning(request, _("Emergency access granted. Another supervisor must review it."))
-    else:
-        messages.error(request, _("Emergency access was not granted: %(errors)s") % {"errors": errors_text(form)})
+    form_action(request, EmergencyGrantForm(request.POST),
+                lambda data: services.emergency_grant(actor=request.user, case=case, **data),
+                _("Emergency access granted. Another supervisor must review it."),
+                failed=_("Emergency access was not granted: %(errors)s"))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#sharing")
 
 
@@ -329,16 +307,9 @@ def emergency_revoke(request, case_id, share_id):
 def emergency_review(request, case_id, share_id):
     case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="emergency")
     share = get_object_or_404(CaseShare, pk=share_id, case=case, source=CaseShare.Source.EMERGENCY)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.emergency_review(actor=request.user, share=share, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The review was recorded."))
-    else:
-        messages.error(request, _("Write a short review note."))
+    form_action(request, ReviewForm(request.POST),
+                lambda data: services.emergency_review(actor=request.user, share=share, note=data["note"]),
+                _("The review was recorded."), failed=_("Write a short review note."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#sharing")
 
 

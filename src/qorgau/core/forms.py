@@ -33,3 +33,30 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+
+def form_action(request, form, action, success, failed=None) -> bool:
+    """The small forms of a page that post and come back (add a note, record consent, …):
+    validate, run the service with the cleaned data, and say how it went in a message.
+
+    `failed` may frame the form's errors ("The note was not saved: %(errors)s"). Returns whether
+    the action was done.
+    """
+    from django.contrib import messages
+
+    from qorgau.core.errors import Conflict
+
+    if not form.is_valid():
+        text = errors_text(form)
+        messages.error(request, str(failed) % {"errors": text} if failed else text)
+        return False
+    try:
+        action(form.cleaned_data)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return False
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True

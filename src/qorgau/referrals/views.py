@@ -15,7 +15,7 @@ from qorgau.cases import selectors as case_selectors
 from qorgau.cases import services as case_services
 from qorgau.cases.models import Case, CaseClosure
 from qorgau.core.errors import Conflict
-from qorgau.core.forms import apply_errors, errors_text
+from qorgau.core.forms import apply_errors, errors_text, form_action
 from qorgau.directory.models import ServiceType
 from qorgau.referrals import machine, policies, selectors, services
 from qorgau.referrals.forms import (
@@ -129,21 +129,10 @@ def service_log(request, case_id):
 @require_POST
 def plan_action_add(request, case_id):
     case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="plan")
-    form = PlanActionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.plan_action_add(actor=request.user, case=case, goal=data["goal"], action=data["action"],
-                                     agency=data["agency"], person=data["person"], due_on=data["due_on"],
-                                     expected_version=data.get("version"))
-        except Conflict as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The action was added to the plan."))
-    else:
-        messages.error(request, errors_text(form))
+    form_action(request, PlanActionForm(request.POST), lambda data: services.plan_action_add(
+        actor=request.user, case=case, goal=data["goal"], action=data["action"], agency=data["agency"],
+        person=data["person"], due_on=data["due_on"], expected_version=data.get("version"),
+    ), _("The action was added to the plan."))
     return _back_to_case(case, "plan")
 
 
@@ -181,33 +170,18 @@ def plan_submit(request, case_id):
 @require_POST
 def wellbeing_record(request, case_id):
     case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="wellbeing")
-    form = WellbeingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.wellbeing_record(actor=request.user, case=case, scale_max=settings.QORGAU_WELLBEING_SCALE_MAX,
-                                      **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Her rating was recorded."))
-    else:
-        messages.error(request, errors_text(form))
+    form_action(request, WellbeingForm(request.POST), lambda data: services.wellbeing_record(
+        actor=request.user, case=case, scale_max=settings.QORGAU_WELLBEING_SCALE_MAX, **data,
+    ), _("Her rating was recorded."))
     return _back_to_case(case, "wellbeing")
 
 
 @require_POST
 def closure_request(request, case_id):
     case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="closure")
-    form = ClosureRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            case_services.case_close_request(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Closure requested: a supervisor will decide."))
-    else:
-        messages.error(request, errors_text(form))
+    form_action(request, ClosureRequestForm(request.POST),
+                lambda data: case_services.case_close_request(actor=request.user, case=case, **data),
+                _("Closure requested: a supervisor will decide."))
     return _back_to_case(case, "closure")
 
 
@@ -227,16 +201,9 @@ def closure_decide(request, case_id, closure_id):
 @require_POST
 def case_reopen(request, case_id):
     case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="reopen")
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            case_services.case_reopen(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The case was reopened."))
-    else:
-        messages.error(request, errors_text(form))
+    form_action(request, ReopenForm(request.POST),
+                lambda data: case_services.case_reopen(actor=request.user, case=case, reason=data["reason"]),
+                _("The case was reopened."))
     return _back_to_case(case, "closure")
 
 
