@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WEB_WORKERS ?= 2
+TEST_WORKERS ?= auto
 
-.PHONY: run test lint messages check-messages vendor bench clean
+.PHONY: run test lint messages check-messages vendor bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,7 @@ $(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 run: export QORGAU_ENV ?= demo
+run: export PORT := $(PORT)
 run: $(VENV)/.run-installed
 	@mkdir -p var
 	$(BIN)/qorgau compile-translations
@@ -40,10 +42,13 @@ test: export QORGAU_ENV = test
 test: $(VENV)/.test-installed
 	@mkdir -p var
 	$(BIN)/qorgau compile-translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
+lint: export QORGAU_ENV = test
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench deploy
+	$(BIN)/ruff format --check src tests bench deploy
+	$(BIN)/mypy src/qorgau/core src/qorgau/cases src/qorgau/referrals src/qorgau/risk
 
 # Refresh the .po catalogues of every app from the source (needs GNU gettext).
 messages: export QORGAU_ENV = test
@@ -58,6 +63,17 @@ vendor:
 bench: export QORGAU_ENV = test
 bench: $(VENV)/.test-installed
 	$(BIN)/pytest bench --benchmark-enable -p no:randomly $(PYTEST_ARGS)
+
+# The quick load run (CI): 300 generated cases, 10 users, 20 s beside the floor (bench/load/run.py).
+$(VENV)/.bench-installed: requirements/bench.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements/bench.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@ $(VENV)/.run-installed $(VENV)/.test-installed
+
+bench-quick: export QORGAU_ENV = test
+bench-quick: $(VENV)/.bench-installed
+	$(BIN)/qorgau compile-translations
+	$(BIN)/python bench/load/run.py --quick
 
 clean:
 	rm -rf var $(VENV)
