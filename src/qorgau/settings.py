@@ -27,12 +27,17 @@ PRODUCTION = QORGAU_ENV == "production"
 TESTING = QORGAU_ENV == "test"
 
 VAR_DIR = Path(env.str("QORGAU_VAR_DIR", default=str(REPO_DIR / "var")))
+if TESTING and env.str("PYTEST_XDIST_WORKER", default=""):
+    # `make test` runs a pytest worker per core: each keeps its own media, checkpoints and files.
+    VAR_DIR = VAR_DIR / env.str("PYTEST_XDIST_WORKER")
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Published demo values: fine for a laptop, refused in production (see _refuse_insecure_production).
 DEMO_SECRET_KEY = "demo-insecure-secret-key-qorgau-never-use-in-production-0123456789abcdef"
 DEMO_DATA_KEYS = "demo1:ZGVtby1kYXRhLWtleS1xb3JnYXUtMzItYnl0ZXMhISE="
 DEMO_INDEX_KEY = "ZGVtby1pbmRleC1rZXktcW9yZ2F1LTMyLWJ5dGVzISE="
 DEMO_AUDIT_KEY = "ZGVtby1hdWRpdC1rZXktcW9yZ2F1LTMyLWJ5dGVzISE="
+DEMO_EVIDENCE_SIGNING_KEY = "ZGVtby1ldmlkZW5jZS1zaWduaW5nLWtleS0zMmJ5dGU="
 
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -46,6 +51,20 @@ else:
     QORGAU_INDEX_KEY = env.str("QORGAU_INDEX_KEY", default=DEMO_INDEX_KEY)
     QORGAU_AUDIT_KEY = env.str("QORGAU_AUDIT_KEY", default=DEMO_AUDIT_KEY)
     DEBUG = env.bool("DEBUG", default=False)
+# During `qorgau keys reindex`: the index key being replaced (searches accept both until it ends).
+QORGAU_INDEX_KEY_PREVIOUS = env.str("QORGAU_INDEX_KEY_PREVIOUS", default="")
+# The key of backup archives (base64, 32 bytes): kept apart from the data keys, no default.
+QORGAU_BACKUP_KEY = env.str("QORGAU_BACKUP_KEY", default="")
+
+
+def _is_key_32(text: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.b64decode(text, validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _refuse_insecure_production() -> None:
@@ -60,6 +79,12 @@ def _refuse_insecure_production() -> None:
         problems.append("QORGAU_INDEX_KEY must be set and must not be the demo key")
     if not QORGAU_AUDIT_KEY or QORGAU_AUDIT_KEY == DEMO_AUDIT_KEY:
         problems.append("QORGAU_AUDIT_KEY must be set and must not be the demo key")
+    signing_key = env.str("QORGAU_EVIDENCE_SIGNING_KEY", default="")
+    if not signing_key or signing_key == DEMO_EVIDENCE_SIGNING_KEY or not _is_key_32(signing_key):
+        problems.append(
+            "QORGAU_EVIDENCE_SIGNING_KEY must be set to the base64 of a random 32-byte Ed25519 seed, "
+            "not the demo key"
+        )
     if not env.str("DATABASE_URL", default=""):
         problems.append("DATABASE_URL must be set (PostgreSQL)")
     if not env.list("ALLOWED_HOSTS", default=[]):
@@ -104,22 +129,30 @@ INSTALLED_APPS = [
     "qorgau.notifications",
     "qorgau.referrals",
     "qorgau.campaigns",
+    "qorgau.stats",
+    "qorgau.lifecycle",
+    "qorgau.protection",
+    "qorgau.evidence",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "qorgau.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "qorgau.api.hostile.HostileBytesMiddleware",
+    "qorgau.api.idempotency.IdempotencyMiddleware",
     "qorgau.accounts.middleware.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "qorgau.core.middleware.NoStoreMiddleware",
+    "qorgau.core.middleware.AuditUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -165,6 +198,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for read-only reporting (qorgau.core.replica.reporting_alias): statistics and
+# reports ask for it explicitly; everything else, and every write, uses the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read "replica" from the test database
+DATABASE_ROUTERS = ["qorgau.core.replica.PrimaryRouter"]
+QORGAU_REPLICA_MAX_LAG_SECONDS = env.int("QORGAU_REPLICA_MAX_LAG_SECONDS", default=30)
+QORGAU_REPLICA_RETRY_SECONDS = env.int("QORGAU_REPLICA_RETRY_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://qorgau_cache")}
@@ -190,7 +233,10 @@ AUTH_PASSWORD_VALIDATORS = [
 QORGAU_SESSION_IDLE_MINUTES = env.int("QORGAU_SESSION_IDLE_MINUTES", default=30)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = QORGAU_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the idle clock restarts on every request
+# The idle clock restarts with each request, but the session row is written at most once per
+# QORGAU_SESSION_REFRESH_SECONDS (qorgau.core.middleware.IdleSessionMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+QORGAU_SESSION_REFRESH_SECONDS = env.int("QORGAU_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # no persistent cookie on a shared phone or PC
 SESSION_COOKIE_NAME = "qorgau_session"
 SESSION_COOKIE_HTTPONLY = True
@@ -207,6 +253,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 QORGAU_MFA_PENDING_SECONDS = 300
 OTP_TOTP_ISSUER = "Qorgau"
 
+# A new staff member's (or a reset account's) invitation link to set a password works this long.
+QORGAU_INVITATION_HOURS = env.int("QORGAU_INVITATION_HOURS", default=72)
 AXES_FAILURE_LIMIT = env.int("QORGAU_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("QORGAU_LOCKOUT_MINUTES", default=15))
 # Each list entry is counted on its own: an account is locked after N failures from anywhere, and
@@ -216,15 +264,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "qorgau.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("QORGAU_PROXY_COUNT", default=0)
+# The client address (lockout, the portal's and /verify/'s limits) comes from django-ipware: with
+# QORGAU_PROXY_COUNT reverse proxies in front, each appending the address it saw to
+# X-Forwarded-For, the client is the entry that many places from the right (the last proxy's own
+# address is REMOTE_ADDR, not in the header). Entries a client wrote itself sit further left and
+# are ignored, so nobody chooses the address they are counted under. docs/adr/0012-national-scale.md
+QORGAU_PROXY_COUNT = env.int("QORGAU_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = QORGAU_PROXY_COUNT - 1 if QORGAU_PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if QORGAU_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+IPWARE_STRICT = False  # a longer (client-padded) header is fine: the position counts from the right
 
 # --- Languages and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
-LOCALE_PATHS: list = []  # each app keeps its own catalogue in <app>/locale
+# Each app keeps its own catalogue in <app>/locale; this one holds only Kazakh for Django's own
+# messages that Django ships untranslated (form errors, durations, password rules).
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["qorgau.formats"]  # kk and en: day-first dates, 24-hour clock
@@ -302,15 +360,23 @@ QORGAU_CONTACT_ESCALATE_HOURS = env.int("QORGAU_CONTACT_ESCALATE_HOURS", default
 # Identifying content of a request taken into a case is erased after this many days (the case
 # holds what is needed); the request's bare facts stay for statistics.
 QORGAU_CONTACT_PURGE_DAYS = env.int("QORGAU_CONTACT_PURGE_DAYS", default=30)
+# Retention (qorgau retention): years after closure before a case is anonymised, by case type
+# ("child": she was under 18 at an incident). Defaults to check against the law in force.
+QORGAU_RETENTION_YEARS_ADULT = env.int("QORGAU_RETENTION_YEARS_ADULT", default=5)
+QORGAU_RETENTION_YEARS_CHILD = env.int("QORGAU_RETENTION_YEARS_CHILD", default=10)
 
 # --- REST API ---------------------------------------------------------------------------------------
+# An Idempotency-Key's first answer is replayed to retries for this long (qorgau.api.idempotency).
+QORGAU_IDEMPOTENCY_KEEP = timedelta(hours=env.int("QORGAU_IDEMPOTENCY_HOURS", default=24))
+# JSON bodies nested deeper than this are refused with a 400 (qorgau.api.hostile).
+QORGAU_JSON_MAX_DEPTH = env.int("QORGAU_JSON_MAX_DEPTH", default=32)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "qorgau.api.authentication.BearerTokenAuthentication",
         "qorgau.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["qorgau.api.hostile.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "qorgau.api.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -387,10 +453,15 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 elif TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-else:
+elif PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:  # the demo keeps its mail in files under var/mail/ instead of filling the terminal
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Qorgau <no-reply@qorgau.invalid>")
-QORGAU_SITE_URL = env.str("QORGAU_SITE_URL", default="http://127.0.0.1:8000")
+# Outside production the address follows the port the demo serves (`PORT=18100 make run`), so
+# letters' QR codes and e-mailed links point at the running server.
+QORGAU_SITE_URL = env.str("QORGAU_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # --- Prevention campaigns ------------------------------------------------------------------------------
 # The default signature block of letters of gratitude (a campaign may set its own). Production has
@@ -415,6 +486,14 @@ QORGAU_PHOTO_MAX_BYTES = env.int("QORGAU_PHOTO_MAX_BYTES", default=5 * 1024 * 10
 # address waits for the rest of the window (codes are random, so guessing is hopeless anyway).
 QORGAU_VERIFY_MISSES = env.int("QORGAU_VERIFY_MISSES", default=10)
 QORGAU_VERIFY_WINDOW_MINUTES = env.int("QORGAU_VERIFY_WINDOW_MINUTES", default=10)
+
+# --- Identity matching (people.matching) -------------------------------------------------------------
+# Candidates at intake: how many searches one user may make in a window; how long an opened intake
+# allows searching; from which probability a pair is shown as a candidate (and proposed for review).
+QORGAU_IDENTITY_SEARCH_LIMIT = env.int("QORGAU_IDENTITY_SEARCH_LIMIT", default=30)
+QORGAU_IDENTITY_SEARCH_WINDOW_MINUTES = env.int("QORGAU_IDENTITY_SEARCH_WINDOW_MINUTES", default=10)
+QORGAU_INTAKE_SEARCH_MINUTES = env.int("QORGAU_INTAKE_SEARCH_MINUTES", default=60)
+QORGAU_MATCH_THRESHOLD = env.float("QORGAU_MATCH_THRESHOLD", default=0.5)
 
 LOGGING = {
     "version": 1,
@@ -441,11 +520,41 @@ QORGAU_REASSESS_DAYS = env.dict(
     cast={"value": int},
     default={"extreme": 3, "high": 7, "medium": 30, "standard": 60},
 )
+# A risk assessment draft (answers and her words, begun and never saved) is erased this many days
+# after its last save by the hourly job: an abandoned draft must not keep what she said.
+QORGAU_RISK_DRAFT_DAYS = env.int("QORGAU_RISK_DRAFT_DAYS", default=30)
 # Risk conference referral: N or more incidents within M calendar months (escalation), and any new
 # incident within M calendar months of the last referral (repeat).
 QORGAU_CONFERENCE_ESCALATION_INCIDENTS = env.int("QORGAU_CONFERENCE_ESCALATION_INCIDENTS", default=3)
 QORGAU_CONFERENCE_ESCALATION_MONTHS = env.int("QORGAU_CONFERENCE_ESCALATION_MONTHS", default=12)
 QORGAU_CONFERENCE_REPEAT_MONTHS = env.int("QORGAU_CONFERENCE_REPEAT_MONTHS", default=12)
+# A breach of a protective order within the repeat window (and after the last referral) is a
+# referral criterion of its own ("order breached", qorgau.protection); off: it is not.
+QORGAU_CONFERENCE_BREACH_CRITERION = env.bool("QORGAU_CONFERENCE_BREACH_CRITERION", default=True)
+
+# --- Legal protection (qorgau.protection, docs/protection.md) -----------------------------------------
+# A protective order's duration is QORGAU_PROTECTIVE_ORDER_DAYS (above, default 30). The issuing unit
+# and the caseworker are told this many days before it expires (once, by the hourly job).
+QORGAU_PROTECTIVE_ORDER_ALERT_DAYS = env.int("QORGAU_PROTECTIVE_ORDER_ALERT_DAYS", default=5)
+# At the scene (docs/protection.md): each police officer has this many look-ups by IIN or name and
+# birth date per window (like QORGAU_IDENTITY_SEARCH_LIMIT for the people search).
+QORGAU_SCENE_LOOKUP_LIMIT = env.int("QORGAU_SCENE_LOOKUP_LIMIT", default=30)
+QORGAU_SCENE_LOOKUP_WINDOW_MINUTES = env.int("QORGAU_SCENE_LOOKUP_WINDOW_MINUTES", default=60)
+# The longest single extension of a served order, in days.
+QORGAU_PROTECTIVE_ORDER_MAX_EXTENSION_DAYS = env.int("QORGAU_PROTECTIVE_ORDER_MAX_EXTENSION_DAYS", default=30)
+# Proceedings: an article is written like "73", "108-1" or "120.2" (a regular expression, so the
+# operator can follow the codes in force); her lawyer and caseworker are reminded of a hearing
+# this many days before it; reconciliation needs a supervisor's recorded decision when she was a
+# minor or after an earlier reconciliation within this many months (Law No. 72-VIII, 2024).
+QORGAU_ARTICLE_PATTERN = env.str("QORGAU_ARTICLE_PATTERN", default=r"^\d{1,3}(-\d{1,2})?(\.\d{1,2})?$")
+QORGAU_HEARING_REMINDER_DAYS = [int(d) for d in env.list("QORGAU_HEARING_REMINDER_DAYS", default=["3", "1"])]
+QORGAU_RECONCILIATION_REPEAT_MONTHS = env.int("QORGAU_RECONCILIATION_REPEAT_MONTHS", default=12)
+# Court-imposed special requirements: the period a court may set, in months (the range the law
+# allows; a decision outside it is refused as a typing error), and how many days before their last
+# day they show as "ending soon" on the dashboards.
+QORGAU_REQUIREMENT_MIN_MONTHS = env.int("QORGAU_REQUIREMENT_MIN_MONTHS", default=3)
+QORGAU_REQUIREMENT_MAX_MONTHS = env.int("QORGAU_REQUIREMENT_MAX_MONTHS", default=12)
+QORGAU_REQUIREMENT_ALERT_DAYS = env.int("QORGAU_REQUIREMENT_ALERT_DAYS", default=14)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # django-otp's own per-device backoff doubles after each wrong code; lockout (axes) is the rule the
@@ -458,16 +567,93 @@ OTP_STATIC_THROTTLE_FACTOR = 0 if TESTING else 1
 QORGAU_WELLBEING_SCALE_MAX = env.int("QORGAU_WELLBEING_SCALE_MAX", default=10)
 # How often the background worker looks for referrals past their due time (minutes).
 QORGAU_REFERRAL_CHECK_MINUTES = env.int("QORGAU_REFERRAL_CHECK_MINUTES", default=5)
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
-    "ReferralStatusEnum": "qorgau.referrals.models.Referral.Status",
-    "PlanStatusEnum": "qorgau.referrals.models.CasePlan.Status",
-    "PlanActionStatusEnum": "qorgau.referrals.models.PlanAction.Status",
-    "RatingScaleEnum": [(n, str(n)) for n in range(1, QORGAU_WELLBEING_SCALE_MAX + 1)],
-})
+# A notification e-mail still unsent after this many minutes is sent by the worker's sweep (its job
+# was lost, e.g. with a killed worker).
+QORGAU_EMAIL_RETRY_MINUTES = env.int("QORGAU_EMAIL_RETRY_MINUTES", default=5)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ReferralStatusEnum": "qorgau.referrals.models.Referral.Status",
+        "PlanStatusEnum": "qorgau.referrals.models.CasePlan.Status",
+        "PlanActionStatusEnum": "qorgau.referrals.models.PlanAction.Status",
+        "RatingScaleEnum": [(n, str(n)) for n in range(1, QORGAU_WELLBEING_SCALE_MAX + 1)],
+        # Orders and court requirements both have "conditions", from different lists.
+        "OrderConditionEnum": "qorgau.protection.models.Condition",
+        "RequirementConditionEnum": "qorgau.protection.models.RequirementCondition",
+    }
+)
 
 # --- Time-critical care after sexual violence (qorgau.cases.care) -----------------------------------
 # Hours from the incident within which each kind of care works: "pep=72,emergency_contraception=120,..."
 QORGAU_CARE_WINDOWS_HOURS = env.dict(
-    "QORGAU_CARE_WINDOWS_HOURS", cast={"value": int},
+    "QORGAU_CARE_WINDOWS_HOURS",
+    cast={"value": int},
     default={"pep": 72, "emergency_contraception": 120, "forensic": 72},
+)
+
+# --- National statistics (qorgau.stats, docs/statistics.md) -----------------------------------------
+# Counts from 1 to k-1 are suppressed (zero is published); every suppressed cell must be able to lie
+# at least P away from its true value both ways (or down to zero) whatever an attacker solves.
+QORGAU_STATS_K = env.int("QORGAU_STATS_K", default=5)
+QORGAU_STATS_PROTECTION = env.int("QORGAU_STATS_PROTECTION", default=QORGAU_STATS_K)
+# How often the worker rebuilds the de-identified facts from consented cases (minutes).
+QORGAU_STATS_REFRESH_MINUTES = env.int("QORGAU_STATS_REFRESH_MINUTES", default=60)
+# Risk levels against outcomes: assessments at least this old, outcomes within this many months.
+QORGAU_STATS_FOLLOW_UP_MONTHS = env.int("QORGAU_STATS_FOLLOW_UP_MONTHS", default=12)
+
+# --- The audit chain (qorgau.core.audit, docs/adr/0014-audit-chain.md) -------------------------------
+# More audit keys by id, for `qorgau audit rotate-key <id>`: "k2:<base64>,k3:<base64>". The key
+# QORGAU_AUDIT_KEY has the id "" and seals every event before the first rotation; keep every key
+# the chain was sealed with configured, or `audit verify` cannot check that part.
+QORGAU_AUDIT_KEYS = env.str("QORGAU_AUDIT_KEYS", default="")
+# Signed checkpoints of the chain head (count + hash), appended (O_APPEND) to a file outside the
+# database; `audit verify` fails when the chain was rolled back below one. Empty: none are kept
+# (the default only in test mode; give the file a place the database's owner cannot rewrite).
+QORGAU_AUDIT_CHECKPOINT_FILE = env.str(
+    "QORGAU_AUDIT_CHECKPOINT_FILE", default="" if TESTING else str(VAR_DIR / "audit-checkpoints.log")
+)
+# Key (base64) of the checkpoints' HMAC; by default one derived from QORGAU_AUDIT_KEY. Give the
+# checkpoint writer its own key so a database-side attacker with the audit key cannot sign.
+QORGAU_AUDIT_CHECKPOINT_KEY = env.str("QORGAU_AUDIT_CHECKPOINT_KEY", default="")
+# How often the worker writes a checkpoint (minutes); `qorgau audit verify` writes one too.
+QORGAU_AUDIT_CHECKPOINT_MINUTES = env.int("QORGAU_AUDIT_CHECKPOINT_MINUTES", default=10)
+# PostgreSQL: the audit events are partitioned by month; the worker keeps this many months ahead.
+QORGAU_AUDIT_PARTITION_MONTHS_AHEAD = env.int("QORGAU_AUDIT_PARTITION_MONTHS_AHEAD", default=3)
+# --- Evidence locker (qorgau.evidence, docs/adr/0009-evidence-locker.md) -----------------------------
+# Size limits per kind of file, in MiB: "image=25,pdf=50,audio=200,video=500,office=50". An upload
+# stops being read at its kind's limit and leaves nothing behind.
+QORGAU_EVIDENCE_LIMITS_MB = env.dict(
+    "QORGAU_EVIDENCE_LIMITS_MB",
+    cast={"value": int},
+    default={"image": 25, "pdf": 50, "audio": 200, "video": 500, "office": 50},
+)
+# Plaintext bytes per encrypted chunk on disk (each chunk is sealed on its own, AES-256-GCM).
+QORGAU_EVIDENCE_CHUNK_BYTES = env.int("QORGAU_EVIDENCE_CHUNK_BYTES", default=1024 * 1024)
+# The platform's Ed25519 signing key for evidence packages (base64 of the 32-byte private seed).
+# Its public key is published at /evidence/signing-key.pem and inside every package.
+QORGAU_EVIDENCE_SIGNING_KEY = env.str(
+    "QORGAU_EVIDENCE_SIGNING_KEY", default="" if PRODUCTION else DEMO_EVIDENCE_SIGNING_KEY
+)
+# An RFC 3161 time-stamp authority for package manifests (empty: no timestamp).
+QORGAU_EVIDENCE_TSA_URL = env.str("QORGAU_EVIDENCE_TSA_URL", default="")
+QORGAU_EVIDENCE_TSA_TIMEOUT_SECONDS = env.int("QORGAU_EVIDENCE_TSA_TIMEOUT_SECONDS", default=10)
+# Her own upload link: how long it works (hours) and the most files one link may take (a
+# caseworker chooses 1 = single use, up to this).
+QORGAU_EVIDENCE_UPLOAD_LINK_HOURS = env.int("QORGAU_EVIDENCE_UPLOAD_LINK_HOURS", default=24)
+QORGAU_EVIDENCE_UPLOAD_LINK_MAX_FILES = env.int("QORGAU_EVIDENCE_UPLOAD_LINK_MAX_FILES", default=10)
+# Attempts to send a file through one link, and from one address (all links and unknown
+# tokens together), per window: a stolen link cannot fill the disk, a guesser is slowed down.
+QORGAU_EVIDENCE_UPLOAD_LINK_PER_LINK = env.int("QORGAU_EVIDENCE_UPLOAD_LINK_PER_LINK", default=30)
+QORGAU_EVIDENCE_UPLOAD_LINK_PER_ADDRESS = env.int("QORGAU_EVIDENCE_UPLOAD_LINK_PER_ADDRESS", default=40)
+QORGAU_EVIDENCE_UPLOAD_LINK_WINDOW_MINUTES = env.int("QORGAU_EVIDENCE_UPLOAD_LINK_WINDOW_MINUTES", default=60)
+# Staged ciphertext older than this (hours) belongs to an upload that crashed: the sweep job removes it.
+QORGAU_EVIDENCE_STAGING_MAX_HOURS = env.int("QORGAU_EVIDENCE_STAGING_MAX_HOURS", default=6)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "OnlinePlatformEnum": "qorgau.cases.models.OnlineAccount.Platform",
+        "OnlineAccountOwnerEnum": "qorgau.cases.models.OnlineAccount.Owner",
+        "EvidencePurposeEnum": "qorgau.evidence.forms.PURPOSES",
+        "ConsentPurposeEnum": "qorgau.cases.models.Consent.Purpose",
+        "TakedownStatusEnum": "qorgau.evidence.models.TakedownRequest.Status",
+        "TakedownAskEnum": "qorgau.evidence.models.TakedownRequest.Ask",
+    }
 )

@@ -6,12 +6,16 @@ urlpatterns = [
     path("accounts/", include("qorgau.accounts.urls")),
     path("cases/", include("qorgau.cases.urls")),
     path("risk/", include("qorgau.risk.urls")),
+    path("protection/", include("qorgau.protection.urls")),
     path("notifications/", include("qorgau.notifications.urls")),
     path("", include("qorgau.referrals.urls")),
     path("directory/", include("qorgau.directory.urls")),
     path("contact-requests/", include("qorgau.portal.urls_staff")),
     path("campaigns/", include("qorgau.campaigns.urls")),
     path("verify/", include("qorgau.campaigns.urls_verify")),
+    path("stats/", include("qorgau.stats.urls")),
+    path("people/", include("qorgau.people.urls")),
+    path("evidence/", include("qorgau.evidence.urls")),
     path("api/v1/", include(("qorgau.api.urls", "api"))),
 ]
 
@@ -20,6 +24,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("qorgau.portal.urls")),
     path("calendar/", include("qorgau.campaigns.urls_calendar")),
+    path("open-data/", include("qorgau.stats.urls_public")),
+    path("", include("qorgau.evidence.urls_her")),
     prefix_default_language=True,
 )
 

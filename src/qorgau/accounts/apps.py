@@ -14,4 +14,5 @@ class AccountsConfig(AppConfig):
         register(
             NavItem(_("Staff"), "accounts:staff_home", frozenset({Role.AGENCY_ADMIN}), order=80),
             NavItem(_("Agencies"), "accounts:agency_list", frozenset({Role.SYSTEM_ADMIN}), order=81),
+            NavItem(_("Account security"), "accounts:security", frozenset({Role.SUPERVISOR}), order=82),
         )

@@ -126,9 +126,16 @@ def demo_totp_key(username: str) -> str:
     return hmac.new(b"qorgau-demo-totp", username.encode(), hashlib.sha1).hexdigest()
 
 
-def _agency(kind, region_code, kk, ru, en) -> Agency:
+def demo_duty_phone(n: int) -> str:
+    """A synthetic duty phone in the demo range +7 700 000 9x xx (n-th demo agency)."""
+    return f"+77000009{n % 1000:03d}"
+
+
+def _agency(kind, region_code, kk, ru, en, n: int = 0) -> Agency:
     agency, _ = Agency.objects.get_or_create(
-        region_id=region_code, name_en=en, defaults={"kind": kind, "name_kk": kk, "name_ru": ru}
+        region_id=region_code,
+        name_en=en,
+        defaults={"kind": kind, "name_kk": kk, "name_ru": ru, "duty_phone": demo_duty_phone(n)},
     )
     return agency
 
@@ -159,10 +166,10 @@ def build(out, world: dict) -> dict:
     for code, region in DEMO_REGIONS.items():
         for kind, slug, kk, ru, en in AGENCY_PATTERNS:
             agencies[f"{slug}.{region['slug']}"] = _agency(
-                kind, code, kk.format(**region), ru.format(**region), en.format(**region)
+                kind, code, kk.format(**region), ru.format(**region), en.format(**region), len(agencies) + 1
             )
     for kind, slug, kk, ru, en in NATIONAL:
-        agencies[slug] = _agency(kind, "71", kk, ru, en)
+        agencies[slug] = _agency(kind, "71", kk, ru, en, len(agencies) + 1)
     users = {}
     for region in DEMO_REGIONS.values():
         for suffix, slug, roles, first, last in REGIONAL_STAFF:

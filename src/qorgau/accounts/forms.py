@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgau.accounts.models import Agency
 from qorgau.accounts.roles import Role
+from qorgau.core.forms import LanguageSelect
 from qorgau.core.models import Region
 
 
@@ -62,7 +63,20 @@ class AgencyForm(forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ["kind", "region", "name_kk", "name_ru", "name_en", "is_active"]
+        fields = ["kind", "region", "name_kk", "name_ru", "name_en", "duty_phone", "is_active"]
+
+    def clean_duty_phone(self):
+        from qorgau.core.phones import PhoneError, normalize_phone
+
+        raw = (self.cleaned_data.get("duty_phone") or "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except PhoneError:
+            raise forms.ValidationError(
+                _("Enter the duty phone as a full number, e.g. +7 700 000 01 01."), code="invalid"
+            ) from None
 
 
 class StaffForm(forms.Form):
@@ -74,15 +88,15 @@ class StaffForm(forms.Form):
     )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    roles = forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple, choices=())
-    password = forms.CharField(
-        label=_("Temporary password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("The person must change it and set up two-factor sign-in at first sign-in."),
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_(
+            "The person receives a single-use invitation here to choose a password and set up "
+            "two-factor sign-in. Case roles start when a supervisor of the agency approves them."
+        ),
     )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, widget=LanguageSelect)
+    roles = forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple, choices=())
 
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,9 +115,28 @@ class StaffEditForm(forms.Form):
         self.fields["roles"].choices = [(r, Role(r).label) for r in roles]
 
 
-class ResetForm(forms.Form):
-    password = forms.CharField(
-        label=_("New temporary password"),
+class InvitationForm(forms.Form):
+    """The invited person chooses her own password (validated by the service)."""
+
+    new_password1 = forms.CharField(
+        label=_("New password"),
         strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password confirmation"),
+        strip=False,
+        max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two password fields didn’t match."))
+        return data
+
+
+class GrantDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])

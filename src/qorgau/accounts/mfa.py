@@ -49,7 +49,8 @@ def _new_recovery_codes(user) -> list[str]:
 @transaction.atomic
 def totp_enrolment_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the authenticator when the code is right; returns the new recovery codes."""
-    if not device.verify_token(clean_code(code)):
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    if device.confirmed or not device.verify_token(clean_code(code)):
         return None
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -72,15 +73,21 @@ def clean_code(code: str) -> str:
     return "".join(str(code or "").split()).lower()[:32]
 
 
+@transaction.atomic
 def verify_second_factor(user, code: str):
-    """The device that accepts this code (a TOTP code or an unused recovery code), else None."""
+    """The device that accepts this code (a TOTP code or an unused recovery code), else None.
+
+    The device rows are locked while the code is checked (django-otp's `for_verify`): of two
+    requests carrying one code at the same moment, the second waits, then finds the code used
+    (the TOTP device's `last_t` has moved on; the recovery code is deleted)."""
     code = clean_code(code)
     if not code:
         return None
-    device = confirmed_totp(user)
-    if device is not None and code.isdigit() and device.verify_token(code):
-        return device
-    for static in StaticDevice.objects.filter(user=user, confirmed=True):
+    if code.isdigit():
+        totp = TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update().first()
+        if totp is not None and totp.verify_token(code):
+            return totp
+    for static in StaticDevice.objects.devices_for_user(user, confirmed=True).select_for_update():
         if static.verify_token(code):  # consumes the recovery code
             return static
     return None

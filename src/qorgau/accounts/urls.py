@@ -24,4 +24,10 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:user_id>/reset/", views.staff_reset, name="staff_reset"),
+    path("security/", views.security, name="security"),
+    path("security/requests/<int:grant_id>/", views.role_grant_decide, name="role_grant_decide"),
+    path(
+        "security/changes/<int:change_id>/review/", views.account_change_review, name="account_change_review"
+    ),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

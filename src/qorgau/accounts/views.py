@@ -4,10 +4,12 @@ import time
 from functools import partial
 from urllib.parse import urlencode, urlsplit
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash, user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,8 +26,9 @@ from qorgau.accounts.forms import (
     AgencyForm,
     CodeForm,
     EnrolForm,
+    GrantDecisionForm,
+    InvitationForm,
     PasswordChangeForm,
-    ResetForm,
     SignInForm,
     StaffEditForm,
     StaffForm,
@@ -51,6 +54,12 @@ def lockout_response(request, response=None, credentials=None):
         "accounts/locked.html", {"minutes": settings.AXES_COOLOFF_TIME.seconds // 60}, request
     )
     return HttpResponse(html, status=429)
+
+
+def _locked_out(request, user) -> bool:
+    """Whether axes holds this account (or this address) locked now. Asked again at the code step:
+    a session that passed the password step before the lockout began must not finish it."""
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.username})
 
 
 def _safe_next(request, default="core:home"):
@@ -106,15 +115,24 @@ def sign_in_code(request):
     user = _pending_user(request)
     if user is None:
         return redirect("accounts:login")
+    if _locked_out(request, user):
+        return lockout_response(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = mfa.verify_second_factor(user, form.cleaned_data["code"])
+        # One transaction: the device rows locked by the check stay locked while the outcome is
+        # recorded (axes' attempt row, the reset on success), so parallel posts are taken in turn.
+        with transaction.atomic():
+            device = mfa.verify_second_factor(user, form.cleaned_data["code"])
+            if device is not None:
+                _complete_sign_in(request, user, device)
+            else:
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": user.username}, request=request
+                )
         if device is not None:
-            _complete_sign_in(request, user, device)
             response = HttpResponseRedirect(_safe_next(request))
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax", httponly=True)
             return response
-        user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
         if getattr(request, "axes_locked_out", False):
             return lockout_response(request)
         form.add_error(None, _failure_message())
@@ -127,6 +145,8 @@ def mfa_setup(request):
     user = _pending_user(request)
     if user is None or mfa.has_mfa(user):
         return redirect("accounts:login")
+    if _locked_out(request, user):
+        return lockout_response(request)
     device = mfa.totp_enrolment_device(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -285,7 +305,12 @@ def staff_create(request, agency_id):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("The account was created."))
+            messages.success(
+                request,
+                _(
+                    "The account was created and the invitation sent. Case roles wait for a supervisor's approval."
+                ),
+            )
             return redirect("accounts:staff_list", agency_id=agency.pk)
     return render(request, "accounts/staff_form.html", {"form": form, "agency": agency})
 
@@ -301,7 +326,6 @@ def staff_edit(request, user_id):
         "is_active": user.is_active,
     }
     form = StaffEditForm(request.POST or None, initial=initial, roles=roles)
-    reset_form = ResetForm()
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=user, **form.cleaned_data)
@@ -310,30 +334,73 @@ def staff_edit(request, user_id):
         else:
             messages.success(request, _("The account was saved."))
             return redirect("accounts:staff_list", agency_id=user.agency_id)
-    context = {"form": form, "reset_form": reset_form, "staff_user": user}
-    return render(request, "accounts/staff_edit.html", context)
+    return render(request, "accounts/staff_edit.html", {"form": form, "staff_user": user})
 
 
 @require_POST
 def staff_reset(request, user_id):
+    """Lost password or phone: every credential ends and the person gets a new invitation. Nobody
+    sets a password for someone else."""
     user = selectors.staff_user_for_admin(actor=request.user, user_id=user_id)
-    form = ResetForm(request.POST)
-    if form.is_valid():
+    services.user_reset_credentials(actor=request.user, user=user)
+    messages.success(
+        request,
+        _("Sign-in was reset and a new invitation sent. Case roles wait for a supervisor's approval again."),
+    )
+    return redirect("accounts:staff_list", agency_id=user.agency_id)
+
+
+# --- Account security (the agency's supervisors) and invitations --------------------------------
+
+
+def security(request):
+    view = selectors.security_view(actor=request.user)
+    return render(request, "accounts/security.html", {"view": view, "decision_form": GrantDecisionForm()})
+
+
+@require_POST
+def role_grant_decide(request, grant_id):
+    form = GrantDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or refuse."))
+        return redirect("accounts:security")
+    try:
+        services.role_grant_decide(
+            actor=request.user, grant_id=grant_id, approve=form.cleaned_data["decision"] == "approve"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The decision was recorded."))
+    return redirect("accounts:security")
+
+
+@require_POST
+def account_change_review(request, change_id):
+    services.account_change_review(actor=request.user, change_id=change_id)
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("accounts:security")
+
+
+@public_view
+def invitation(request, token):
+    """The invited person chooses her own password, then enrols her own authenticator."""
+    user = services.invitation_user(token=token)
+    if user is None:
+        html = render_to_string("accounts/invitation_invalid.html", {}, request)
+        return HttpResponse(html, status=404)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.user_reset_credentials(
-                actor=request.user, user=user, password=form.cleaned_data["password"]
-            )
+            user = services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request, _("New temporary password set; two-factor sign-in will be set up again.")
-            )
-            return redirect("accounts:staff_list", agency_id=user.agency_id)
-    roles = assignable_roles(request.user, user.agency)
-    edit_form = StaffEditForm(
-        initial={"first_name": user.first_name, "roles": sorted(user.roles), "is_active": user.is_active},
-        roles=roles,
-    )
-    context = {"form": edit_form, "reset_form": form, "staff_user": user}
-    return render(request, "accounts/staff_edit.html", context, status=400)
+            request.session.cycle_key()
+            request.session[PENDING] = {
+                "uid": user.pk,
+                "t": time.time(),
+                "backend": "django.contrib.auth.backends.ModelBackend",
+            }
+            return redirect("accounts:mfa_setup")
+    return render(request, "accounts/invitation.html", {"form": form, "invited": user})

@@ -13,6 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from qorgau.api.hostile import HostileInput, TooDeep, hostile_message, too_deep_message
 from qorgau.core.errors import Conflict
 from qorgau.core.views_public import public_view
 
@@ -26,6 +27,8 @@ def error_body(code: str, message: str, fields=None) -> dict:
 
 def _codes():
     return {
+        HostileInput: ("invalid_characters", hostile_message()),
+        TooDeep: ("too_deep", too_deep_message()),
         exceptions.ParseError: ("malformed", _("The request body is not valid JSON.")),
         exceptions.NotAuthenticated: ("not_authenticated", _("Sign in or send a valid API token.")),
         exceptions.AuthenticationFailed: ("not_authenticated", _("Sign in or send a valid API token.")),

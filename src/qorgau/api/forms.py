@@ -33,7 +33,9 @@ def validated(form_class, data, prefix_errors: str | None = None, **kwargs):
     if shapes:
         raise ValidationError(shapes)
     if not form.is_valid():
-        raise ValidationError({f"{prefix}{field}": [str(e) for e in errs] for field, errs in form.errors.items()})
+        raise ValidationError(
+            {f"{prefix}{field}": [str(e) for e in errs] for field, errs in form.errors.items()}
+        )
     return form
 
 
@@ -46,8 +48,9 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
             return serializers.ListField(child=serializers.CharField(), **common)
         return serializers.MultipleChoiceField(choices=list(field.choices), **common)
     if isinstance(field, forms.ChoiceField):
-        return serializers.ChoiceField(choices=[c for c in field.choices if c[0] != ""], allow_blank=not field.required,
-                                       **common)
+        return serializers.ChoiceField(
+            choices=[c for c in field.choices if c[0] != ""], allow_blank=not field.required, **common
+        )
     if isinstance(field, forms.BooleanField):
         return serializers.BooleanField(**common)
     if isinstance(field, forms.IntegerField):
@@ -58,7 +61,9 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
         return serializers.TimeField(**common)
     if isinstance(field, forms.EmailField):
         return serializers.EmailField(**common)
-    return serializers.CharField(max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common)
+    return serializers.CharField(
+        max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common
+    )
 
 
 @cache

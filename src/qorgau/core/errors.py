@@ -17,3 +17,18 @@ class Conflict(Exception):
             "Your changes were not saved: reload the page to see the latest version."
         )
         super().__init__(str(self.message))
+
+
+class AuditUnavailable(Exception):
+    """The audit chain cannot take an event (its head row is gone): nothing may be done unaudited,
+    so the request is refused with a 503 until an administrator repairs it (`qorgau audit`)."""
+
+    code = "audit_unavailable"
+
+    def __init__(self, reason: str = ""):
+        self.reason = reason
+        self.message = _(
+            "The audit log cannot record this action, so nothing was done. "
+            "Tell your administrator: the audit chain needs attention (qorgau audit verify)."
+        )
+        super().__init__(reason or str(self.message))

@@ -119,5 +119,7 @@ class EncryptedField(models.TextField):
 
     def formfield(self, **kwargs):
         if self.kind == "date":
-            return forms.DateField(required=not self.blank, **{k: v for k, v in kwargs.items() if k == "label"})
+            return forms.DateField(
+                required=not self.blank, **{k: v for k, v in kwargs.items() if k == "label"}
+            )
         return super().formfield(**kwargs)

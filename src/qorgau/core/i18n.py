@@ -1,8 +1,18 @@
 """Helpers for data that carries its own kk/ru/en wording (regions, agencies, services)."""
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES = ("kk", "ru", "en")
+
+# A language she speaks, named in the reader's language ("Kazakh", «казахский»); the interface
+# language switch names each language in itself instead.
+LANGUAGE_NAMES = {
+    "kk": _("Kazakh"),
+    "ru": _("Russian"),
+    "en": _("English"),
+    "other": _("another language"),
+}
 
 
 def current_language() -> str:

@@ -1,5 +1,7 @@
 """Shared data: administrative units and the append-only audit chain."""
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,9 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which audit key sealed this event ("" is QORGAU_AUDIT_KEY; others come from QORGAU_AUDIT_KEYS).
+    # It changes only at an `audit.key_rotated` event (`qorgau audit rotate-key`).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -63,12 +68,16 @@ class AuditHead(models.Model):
     """The single row that serialises appends and remembers the newest link.
 
     Locking this row (SELECT ... FOR UPDATE) makes concurrent appends queue up, and comparing it
-    with the table lets `audit verify` notice events cut off the end of the chain.
+    with the table lets `audit verify` notice events cut off the end of the chain. A trigger lets
+    it only move forward over events already appended, and never be deleted (migration 0005);
+    `chain_id` names this chain in the signed checkpoints kept outside the database.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=16, blank=True, default="")  # the key new events use
+    chain_id = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self):
         return f"head #{self.seq}"

@@ -35,8 +35,14 @@ def rows_to_visit(model) -> int:
     return qs.count()
 
 
-def rotate_model(model, fields, *, batch_size: int = 500, progress: Callable[[int], None] = lambda n: None,
-                 max_batches: int | None = None) -> int:
+def rotate_model(
+    model,
+    fields,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int], None] = lambda n: None,
+    max_batches: int | None = None,
+) -> int:
     """Re-seal one model's rows; returns how many rows changed. Stops early after max_batches."""
     ring = data_keyring()
     active = ring.active_id
@@ -57,8 +63,12 @@ def rotate_model(model, fields, *, batch_size: int = 500, progress: Callable[[in
         if not rows:
             state.finished_at = timezone.now()
             state.save()
-            audit_record(actor=None, action="keys.rotate", object_type=label,
-                         detail={"key_id": active, "rows": state.rows_resealed})
+            audit_record(
+                actor=None,
+                action="keys.rotate",
+                object_type=label,
+                detail={"key_id": active, "rows": state.rows_resealed},
+            )
             break
         changed = 0
         with transaction.atomic():

@@ -21,8 +21,11 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""),
-                                    name="notification_once_per_key"),
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
         ]
 
     def __str__(self):

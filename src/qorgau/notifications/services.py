@@ -13,8 +13,11 @@ def notify(*, users, kind: str, url: str = "", params: dict | None = None, dedup
     for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
         try:
             with transaction.atomic():
-                created.append(Notification.objects.create(user=user, kind=kind, url=url, params=params or {},
-                                                           dedupe_key=dedupe_key))
+                created.append(
+                    Notification.objects.create(
+                        user=user, kind=kind, url=url, params=params or {}, dedupe_key=dedupe_key
+                    )
+                )
         except IntegrityError:
             continue  # already notified for this key
     if created:

@@ -11,8 +11,14 @@ SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
 TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S"]
-DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
-                          "%Y-%m-%d %H:%M:%S", "%d.%m.%Y"]
+DATETIME_INPUT_FORMATS = [
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y",
+]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
 NUMBER_GROUPING = 3

@@ -16,3 +16,20 @@
     if (event.key === "Escape" || event.key === "Esc") { leave(event); }
   });
 })();
+
+// The contact field's keyboard follows the channel she chose: a number pad for a phone, e-mail
+// keys for an address.
+(function () {
+  "use strict";
+  var input = document.querySelector("[data-contact-input]");
+  if (!input) { return; }
+  var radios = document.querySelectorAll("input[data-contact-channel]");
+  function follow() {
+    var chosen = document.querySelector("input[data-contact-channel]:checked");
+    if (!chosen) { input.removeAttribute("inputmode"); return; }
+    input.setAttribute("inputmode", chosen.value === "email" ? "email" : "tel");
+    input.setAttribute("type", chosen.value === "email" ? "email" : "tel");
+  }
+  for (var i = 0; i < radios.length; i++) { radios[i].addEventListener("change", follow); }
+  follow();
+})();

@@ -16,6 +16,9 @@ BUILDERS = [
     "qorgau.directory.demo",
     "qorgau.portal.demo",
     "qorgau.campaigns.demo",
+    "qorgau.protection.demo",
+    "qorgau.evidence.demo",
+    "qorgau.stats.demo",
 ]
 
 

@@ -1,4 +1,8 @@
-"""`qorgau keys rotate | status | generate KID`: manage the data-encryption key ring.
+"""`qorgau keys rotate | status | reindex | generate KID`: manage the data-encryption key ring.
+
+`keys reindex` rebuilds the blind indexes (qorgau.lifecycle.reindex): set the new
+QORGAU_INDEX_KEY and the old one as QORGAU_INDEX_KEY_PREVIOUS, restart, run it, then remove
+QORGAU_INDEX_KEY_PREVIOUS and restart.
 
 To rotate: generate a key, put it FIRST in QORGAU_DATA_KEYS (keep the old ones after it), restart,
 run `qorgau keys rotate` (interruptible; run it again to resume), check `qorgau keys status`, then
@@ -20,9 +24,17 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         rotate = sub.add_parser("rotate", help="Re-encrypt everything under the active (first) key.")
         rotate.add_argument("--batch-size", type=int, default=500)
-        rotate.add_argument("--max-batches", type=int, default=None, help="stop after this many batches per model")
+        rotate.add_argument(
+            "--max-batches", type=int, default=None, help="stop after this many batches per model"
+        )
         rotate.add_argument("--no-progress", action="store_true")
         sub.add_parser("status", help="Count stored values per key id.")
+        reindex = sub.add_parser(
+            "reindex", help="Rebuild every blind index under QORGAU_INDEX_KEY and the current name rules."
+        )
+        reindex.add_argument("--batch-size", type=int, default=200)
+        reindex.add_argument("--max-batches", type=int, default=None, help="stop after this many batches")
+        reindex.add_argument("--no-progress", action="store_true")
         generate = sub.add_parser("generate", help="Print a new random key as KID:BASE64.")
         generate.add_argument("kid")
 
@@ -41,10 +53,32 @@ class Command(BaseCommand):
         changed = 0
         try:
             for model, fields in models:
-                changed += rotate_model(model, fields, batch_size=batch_size, progress=bar.update, max_batches=max_batches)
+                changed += rotate_model(
+                    model, fields, batch_size=batch_size, progress=bar.update, max_batches=max_batches
+                )
         finally:
             bar.close()
         self.stdout.write(self.style.SUCCESS(f"re-encrypted rows: {changed}"))
+
+    def _reindex(self, batch_size, max_batches, no_progress, **options):
+        from qorgau.lifecycle.reindex import people_to_visit, reindex_run, reindex_state
+
+        state = reindex_state()
+        total = people_to_visit(state)
+        self.stdout.write(f"rebuilding blind indexes ({state.target}): {total} people to visit")
+        bar = tqdm(total=total, unit="person", disable=no_progress, file=self.stderr._out)
+        try:
+            state = reindex_run(batch_size=batch_size, max_batches=max_batches, progress=bar.update)
+        finally:
+            bar.close()
+        if state.finished_at:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"reindex finished: {state.people_done} people; now remove QORGAU_INDEX_KEY_PREVIOUS"
+                )
+            )
+        else:
+            self.stdout.write(f"reindex stopped after {state.people_done} people: run it again to resume")
 
     def _status(self, **options):
         ring = data_keyring()
