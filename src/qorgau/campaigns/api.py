@@ -356,11 +356,14 @@ class EventDetail(APIView):
     def get(self, request, event_id):
         return Response(EventSerializer(selectors.event_get(actor=request.user, event_id=event_id)).data)
 
-    @extend_schema(request=EventWriteSerializer, responses=EventSerializer, summary="Change a draft event")
+    @extend_schema(
+        request=EventWriteSerializer,
+        responses=EventSerializer,
+        summary="Change a draft event (its campaign too, while it is a draft)",
+    )
     def patch(self, request, event_id):
         event = selectors.event_get(actor=request.user, event_id=event_id)
         data = _valid(EventWriteSerializer, request, partial=True)
-        data.pop("campaign", None)  # an event stays in its campaign
         event = services.event_update(
             actor=request.user, event=event, version=data.pop("version", None), **data
         )

@@ -95,12 +95,12 @@ class EventForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, campaigns, editing=False, **kwargs):
+    def __init__(self, *args, campaigns, keep_campaign=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["region"].queryset = _regions()
-        if editing:
-            del self.fields["campaign"]  # an event stays in its campaign
+        if keep_campaign:
+            del self.fields["campaign"]  # past the draft stage an event stays in its campaign
         for name in ("contact_name", "contact_phone", "contact_email"):
             self.fields[name].help_text = _("Seen by coordinators only, never published.")
 
@@ -133,7 +133,10 @@ class StatusForm(forms.Form):
     to = forms.ChoiceField(choices=Event.Status.choices, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(
-        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("remark", "Note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qorgau.core.i18n import LocalizedNameMixin, pick
 from qorgau.core.phones import PhoneError, format_phone
@@ -152,7 +153,9 @@ class Event(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    status_note = models.TextField(_("note"), max_length=1000, blank=True)  # why returned or cancelled
+    status_note = models.TextField(
+        pgettext_lazy("remark", "note"), max_length=1000, blank=True
+    )  # why returned or cancelled
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_by = models.ForeignKey(

@@ -5,7 +5,6 @@ recipient and date, and nothing else: no contacts, notes, reports, photos or sta
 from datetime import UTC, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from qorgau.campaigns.forms import CalendarFilterForm, VerifyForm
 from qorgau.campaigns.models import Event
 from qorgau.campaigns.services import normalise_code
 from qorgau.core.views_public import public_view
-from qorgau.portal.ratelimit import client_key
+from qorgau.portal import ratelimit
 
 
 def _filters(request) -> tuple[CalendarFilterForm, dict]:
@@ -103,21 +102,17 @@ def calendar_feed(request):
 # --- Verification of letters --------------------------------------------------------------------------
 
 
-def _miss_key(request) -> str:
-    return client_key(request, "verify-miss")  # hashed: the cache never holds visitors' addresses
+def _miss_limit(request) -> tuple:
+    # Unknown codes only, under a digest of the address: the cache never holds visitors' addresses.
+    return (request, "verify-miss", settings.QORGAU_VERIFY_MISSES, settings.QORGAU_VERIFY_WINDOW_MINUTES * 60)
 
 
 def _throttled(request) -> bool:
-    return (cache.get(_miss_key(request)) or 0) >= settings.QORGAU_VERIFY_MISSES
+    return ratelimit.is_limited(*_miss_limit(request))
 
 
 def _count_miss(request) -> None:
-    key, window = _miss_key(request), settings.QORGAU_VERIFY_WINDOW_MINUTES * 60
-    cache.add(key, 0, timeout=window)  # the window starts at the first unknown code
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=window)
+    ratelimit.count(*_miss_limit(request))
 
 
 def _verify_response(request, context: dict, status: int = 200):

@@ -25,6 +25,7 @@ from qorgau.campaigns.models import (
 )
 from qorgau.core.audit import audit_record
 from qorgau.core.models import Region
+from qorgau.core.replica import reporting_alias
 
 Status = Event.Status
 
@@ -33,9 +34,11 @@ def campaigns_for(*, actor) -> QuerySet[Campaign]:
     if not policies.can_use_campaigns(actor):
         raise PermissionDenied
     # An aggregate drops Meta.ordering from the query: without order_by, pages would shuffle.
-    return Campaign.objects.select_related("issuer").annotate(
-        event_count=Count("events", filter=Q(events__status__in=policies.PUBLIC_STATUSES))
-    ).order_by(*Campaign._meta.ordering)
+    return (
+        Campaign.objects.select_related("issuer")
+        .annotate(event_count=Count("events", filter=Q(events__status__in=policies.PUBLIC_STATUSES)))
+        .order_by(*Campaign._meta.ordering)
+    )
 
 
 def campaign_get(*, actor, campaign_id: int) -> Campaign:
@@ -242,12 +245,13 @@ def dashboard(*, actor, campaign: Campaign) -> dict:
     if not policies.can_view_dashboard(actor):
         raise PermissionDenied
     region = None if policies.is_national_coordinator(actor) else policies.coordinator_region(actor)
-    events = Event.objects.filter(campaign=campaign, status__in=policies.PUBLIC_STATUSES)
-    pending = Event.objects.filter(campaign=campaign, status=Status.SUBMITTED)
+    db = reporting_alias()  # a read-only report: the streaming replica when there is one
+    events = Event.objects.using(db).filter(campaign=campaign, status__in=policies.PUBLIC_STATUSES)
+    pending = Event.objects.using(db).filter(campaign=campaign, status=Status.SUBMITTED)
     if region:
         events, pending = events.filter(region_id=region), pending.filter(region_id=region)
 
-    regions = Region.objects.filter(is_active=True)
+    regions = Region.objects.using(db).filter(is_active=True)
     if region:
         regions = regions.filter(pk=region)
     per_region = dict(events.values_list("region").annotate(n=Count("id")))
@@ -273,13 +277,14 @@ def dashboard(*, actor, campaign: Campaign) -> dict:
     reported = events.filter(status=Status.REPORTED)
     reached = reported.aggregate(n=Sum("report__participants_total"))["n"] or 0
     per_group = dict(
-        ParticipantCount.objects.filter(report__event__in=reported)
+        ParticipantCount.objects.using(db)
+        .filter(report__event__in=reported)
         .values_list("group")
         .annotate(n=Sum("count"))
     )
     by_group = [(label, per_group.get(value, 0)) for value, label in TargetGroup.choices]
 
-    partner_rows = Partner.objects.filter(event__in=events).values_list("name", "kind", "event_id")
+    partner_rows = Partner.objects.using(db).filter(event__in=events).values_list("name", "kind", "event_id")
     partners: dict[str, dict] = {}
     for name, kind, event_id in partner_rows:
         key = " ".join(name.split()).casefold()

@@ -72,6 +72,21 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: nothing to 
 CODE_LENGTH = 16  # 32**16 = 2**80 possible codes
 _web_url = URLValidator(schemes=["http", "https"])
 
+# A name in any script: letters with spaces, hyphens, apostrophes, full stops, commas, quotation
+# marks and brackets ("А. Серікқызы", "O'Brien", «Жас Өркен» қоғамдық бірлестігі). Digits (and
+# "№") only in a partner organisation's name (№5 мектеп). Never a link or an e-mail address.
+_NAME_MARKS = " .,'’-–«»\"“”()"
+
+
+def _recipient_name_looks_wrong(name: str, role: str) -> bool:
+    allowed_digits = role == Letter.RecipientRole.PARTNER
+    letters = sum(ch.isalpha() for ch in name)
+    for ch in name:
+        if ch.isalpha() or ch in _NAME_MARKS or (allowed_digits and (ch.isdigit() or ch == "№")):
+            continue
+        return True
+    return letters < 2 or "://" in name or name.lower().startswith("www.")
+
 
 # --- Campaigns ---------------------------------------------------------------------------------------
 
@@ -294,13 +309,32 @@ def event_create(*, actor, campaign: Campaign, partners=(), speakers=(), **field
 
 
 @transaction.atomic
-def event_update(*, actor, event: Event, version: int | None = None, partners=None, speakers=None, **changes):
+def event_update(
+    *,
+    actor,
+    event: Event,
+    version: int | None = None,
+    partners=None,
+    speakers=None,
+    campaign: Campaign | None = None,
+    **changes,
+):
     event = Event.objects.select_for_update().select_related("campaign").get(pk=event.pk)
     if not policies.can_edit_event(actor, event):
         raise PermissionDenied
     if version is not None and version != event.version:
         raise Conflict
     _check_fields(changes)
+    if campaign is not None and campaign.pk != event.campaign_id:
+        # A draft registered under the wrong campaign can be moved; once submitted, the
+        # coordinator has judged it within its campaign.
+        if event.status != Status.DRAFT:
+            raise ValidationError(
+                {"campaign": _("An event can move to another campaign only while it is a draft.")}
+            )
+        if campaign.ends_on < timezone.localdate():
+            raise ValidationError({"campaign": _("This campaign is over: choose one that is still running.")})
+        changes["campaign_id"] = campaign.pk
     for field, value in changes.items():
         setattr(event, field, value)
     _clean_event(event)
@@ -523,6 +557,16 @@ def letters_issue(*, actor, event: Event, language: str, recipients) -> list[Let
             continue
         if len(name) > 200:
             raise ValidationError({"recipients": _("A recipient's name can have at most 200 characters.")})
+        if _recipient_name_looks_wrong(name, role):
+            raise ValidationError(
+                {
+                    "recipients": _(
+                        "“%(name)s” does not look like a name: use letters, spaces, hyphens, "
+                        "apostrophes and full stops (and digits in an organisation's name)."
+                    )
+                    % {"name": name[:60]}
+                }
+            )
         if role not in Letter.RecipientRole.values:
             raise ValidationError({"recipients": _("Choose what each recipient is thanked for.")})
         if (name, role) not in people:

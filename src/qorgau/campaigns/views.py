@@ -190,13 +190,13 @@ def event_edit(request, event_id=None):
         partners_initial = speakers_initial = None
     else:
         initial = {f: getattr(event, f) for f in services.EVENT_FIELDS}
-        initial.update(region=event.region_id, version=event.version)
+        initial.update(region=event.region_id, version=event.version, campaign=event.campaign_id)
         partners_initial, speakers_initial = _people_initial(event)
     form = EventForm(
         data,
         initial=initial,
         campaigns=selectors.campaigns_open_for_events(actor=user),
-        editing=event is not None,
+        keep_campaign=event is not None and event.status != Event.Status.DRAFT,
     )
     partners = PartnerFormSet(data, prefix="partners", initial=partners_initial)
     speakers = SpeakerFormSet(data, prefix="speakers", initial=speakers_initial)
@@ -210,7 +210,12 @@ def event_edit(request, event_id=None):
                 )
             else:
                 event = services.event_update(
-                    actor=user, event=event, version=form.cleaned_data.get("version"), **people, **fields
+                    actor=user,
+                    event=event,
+                    version=form.cleaned_data.get("version"),
+                    campaign=form.cleaned_data.get("campaign"),
+                    **people,
+                    **fields,
                 )
         except ValidationError as exc:
             apply_errors(form, exc)

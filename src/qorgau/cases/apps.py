@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from qorgau.accounts.roles import CASE_ROLES
-        from qorgau.cases import panels
+        from qorgau.cases import panels, tasks  # noqa: F401 - registers the draft purge
         from qorgau.core.dashboard import register_panel
         from qorgau.core.nav import NavItem, register
 

@@ -54,7 +54,9 @@ def care_windows(incident, now: datetime | None = None) -> list[CareWindow]:
     windows = []
     for kind, limit in hours.items():
         deadline = start + timedelta(hours=limit)
-        windows.append(CareWindow(kind, deadline, now < deadline, max(deadline - now, timedelta(0)), approximate))
+        windows.append(
+            CareWindow(kind, deadline, now < deadline, max(deadline - now, timedelta(0)), approximate)
+        )
     return windows
 
 

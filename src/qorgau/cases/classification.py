@@ -16,18 +16,40 @@ T = Incident.GbvType
 
 # (answer field, type it decides, the question as staff ask it)
 QUESTIONS = (
-    ("q_penetration", T.RAPE,
-     _("Was there any penetration of the vagina, anus or mouth — however slight — against her will?")),
-    ("q_sexual_contact", T.SEXUAL_ASSAULT,
-     _("Was there unwanted sexual contact without penetration, an attempted rape, or female genital mutilation/cutting?")),
-    ("q_physical_assault", T.PHYSICAL_ASSAULT,
-     _("Was she hit, slapped, kicked, pushed, choked, burned or hurt physically in another way?")),
-    ("q_forced_marriage", T.FORCED_MARRIAGE,
-     _("Was she married, or made to live as married, against her will (including as a child)?")),
-    ("q_denial", T.DENIAL,
-     _("Was she denied money, food, documents, work, education, health care or other resources or services she is entitled to?")),
-    ("q_psychological", T.PSYCHOLOGICAL,
-     _("Was she threatened, humiliated, controlled, stalked, isolated or harassed, including online?")),
+    (
+        "q_penetration",
+        T.RAPE,
+        _("Was there any penetration of the vagina, anus or mouth — however slight — against her will?"),
+    ),
+    (
+        "q_sexual_contact",
+        T.SEXUAL_ASSAULT,
+        _(
+            "Was there unwanted sexual contact without penetration, an attempted rape, or female genital mutilation/cutting?"
+        ),
+    ),
+    (
+        "q_physical_assault",
+        T.PHYSICAL_ASSAULT,
+        _("Was she hit, slapped, kicked, pushed, choked, burned or hurt physically in another way?"),
+    ),
+    (
+        "q_forced_marriage",
+        T.FORCED_MARRIAGE,
+        _("Was she married, or made to live as married, against her will (including as a child)?"),
+    ),
+    (
+        "q_denial",
+        T.DENIAL,
+        _(
+            "Was she denied money, food, documents, work, education, health care or other resources or services she is entitled to?"
+        ),
+    ),
+    (
+        "q_psychological",
+        T.PSYCHOLOGICAL,
+        _("Was she threatened, humiliated, controlled, stalked, isolated or harassed, including online?"),
+    ),
 )
 
 SEXUAL_TYPES = frozenset({T.RAPE, T.SEXUAL_ASSAULT})

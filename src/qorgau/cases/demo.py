@@ -14,13 +14,40 @@ from qorgau.core.demo import DEMO_REGIONS, demo_random
 from qorgau.core.iin import make_iin
 from qorgau.core.models import Region
 
-GIVEN_KK = ["Айгүл", "Әсел", "Ақбота", "Гүлнар", "Дана", "Жанар", "Мадина", "Назерке", "Сәуле", "Томирис",
-            "Ұлжан", "Айжан", "Балнұр", "Меруерт", "Динара"]
+GIVEN_KK = [
+    "Айгүл",
+    "Әсел",
+    "Ақбота",
+    "Гүлнар",
+    "Дана",
+    "Жанар",
+    "Мадина",
+    "Назерке",
+    "Сәуле",
+    "Томирис",
+    "Ұлжан",
+    "Айжан",
+    "Балнұр",
+    "Меруерт",
+    "Динара",
+]
 GIVEN_RU = ["Анна", "Ольга", "Светлана", "Татьяна", "Алина", "Наталья", "Ирина", "Юлия"]
 GIVEN_MALE = ["Ерлан", "Қайрат", "Бауыржан", "Серік", "Асқар", "Дмитрий", "Сергей", "Нұрлан"]
 # Invented roots (not real family names) with Kazakh-Russian endings.
-ROOTS = ["Көкжиек", "Тұмарбек", "Ақсайбай", "Шұғылбек", "Белесбай", "Құралай", "Жайсаңбек", "Тоғызбай",
-         "Сырғақбай", "Өрнекбай", "Қарлығаш", "Сазанбай"]
+ROOTS = [
+    "Көкжиек",
+    "Тұмарбек",
+    "Ақсайбай",
+    "Шұғылбек",
+    "Белесбай",
+    "Құралай",
+    "Жайсаңбек",
+    "Тоғызбай",
+    "Сырғақбай",
+    "Өрнекбай",
+    "Қарлығаш",
+    "Сазанбай",
+]
 PATRONYMIC_KK = ["Ерланқызы", "Серікқызы", "Асқарқызы", "Нұрланқызы"]
 
 # (weight, type-deciding answers, perpetrator relationship)
@@ -36,8 +63,14 @@ SCENARIOS = [
     (3, {"q_penetration": True}, "current_partner"),
 ]
 # (demo user who opens the case, entry point); the case is held by that user's agency.
-HOLDERS = [("caseworker", "crisis_centre"), ("caseworker", "hotline_111"), ("police", "police"),
-           ("fsc", "crisis_centre"), ("ngo", "ngo"), ("health", "health")]
+HOLDERS = [
+    ("caseworker", "crisis_centre"),
+    ("caseworker", "hotline_111"),
+    ("police", "police"),
+    ("fsc", "crisis_centre"),
+    ("ngo", "ngo"),
+    ("health", "health"),
+]
 CASES_PER_REGION = 22
 
 
@@ -53,18 +86,34 @@ def _survivor(rnd, index: int) -> dict:
         if iin:
             break
     return {
-        "family_name": f"{root}ова", "given_name": given, "patronymic": rnd.choice(PATRONYMIC_KK),
-        "other_names": [], "sex": "F", "birth_date": birth if rnd.random() < 0.7 else None,
-        "birth_year": birth.year, "iin": iin if rnd.random() < 0.75 else "",
+        "family_name": f"{root}ова",
+        "given_name": given,
+        "patronymic": rnd.choice(PATRONYMIC_KK),
+        "other_names": [],
+        "sex": "F",
+        "birth_date": birth if rnd.random() < 0.7 else None,
+        "birth_year": birth.year,
+        "iin": iin if rnd.random() < 0.75 else "",
         "phones": [f"+7700000{index:04d}"] if rnd.random() < 0.85 else [],
-        "address": "", "region": None, "disability": "none" if rnd.random() < 0.9 else "physical",
+        "address": "",
+        "region": None,
+        "disability": "none" if rnd.random() < 0.9 else "physical",
         "citizenship": "KZ",
     }
 
 
 def _answers(chosen: dict) -> dict:
-    base = {k: False for k in ("q_penetration", "q_sexual_contact", "q_physical_assault", "q_forced_marriage",
-                               "q_denial", "q_psychological")}
+    base = {
+        k: False
+        for k in (
+            "q_penetration",
+            "q_sexual_contact",
+            "q_physical_assault",
+            "q_forced_marriage",
+            "q_denial",
+            "q_psychological",
+        )
+    }
     return {**base, **chosen}
 
 
@@ -77,7 +126,7 @@ def build(out, world: dict) -> dict:
         return {}
     rnd = demo_random("cases")
     today = timezone.localdate()
-    made = []
+    made: list = []
     weights = [s[0] for s in SCENARIOS]
     for region_code, region in DEMO_REGIONS.items():
         slug = region["slug"]
@@ -95,50 +144,96 @@ def build(out, world: dict) -> dict:
             opened = today - timedelta(days=days_ago)
             survivor = _survivor(rnd, index)
             child = survivor["birth_year"] > today.year - 18
-            consent_common = {"method": rnd.choice(["written", "verbal"]),
-                              "given_by": "guardian" if child else "survivor",
-                              "guardian_name": "Гүлжан (анасы)" if child else ""}
+            consent_common: dict = {
+                "method": rnd.choice(["written", "verbal"]),
+                "given_by": "guardian" if child else "survivor",
+                "guardian_name": "Гүлжан (анасы)" if child else "",
+            }
             consents = []
             if rnd.random() < 0.9:
                 consents.append({**consent_common, "purpose": "statistics"})
-            for kind in rnd.sample(["police", "psychological", "legal_aid", "health", "shelter"], k=rnd.randint(0, 3)):
+            for kind in rnd.sample(
+                ["police", "psychological", "legal_aid", "health", "shelter"], k=rnd.randint(0, 3)
+            ):
                 consents.append({**consent_common, "purpose": "referral", "recipient_kind": kind})
-                consents.append({**consent_common, "purpose": "share", "recipient_kind": kind,
-                                 "sections": ["general", "legal" if kind in ("police", "legal_aid") else "health"]})
+                consents.append(
+                    {
+                        **consent_common,
+                        "purpose": "share",
+                        "recipient_kind": kind,
+                        "sections": ["general", "legal" if kind in ("police", "legal_aid") else "health"],
+                    }
+                )
             case, _warnings = case_open(
                 actor=actor,
                 survivor=survivor,
-                case_fields={"entry_point": entry_point, "priority": rnd.choice(["normal", "normal", "high", "urgent"]),
-                             "contact_channel": rnd.choice(["call", "sms", "in_person"]),
-                             "contact_times": rnd.choice(["", "10:00–12:00", "Тек жұмыс уақытында"]),
-                             "preferred_language": rnd.choice(["kk", "ru"]), "female_staff": rnd.random() < 0.4},
-                incident={
-                    "occurred_on": min(occurred, opened), "occurred_at_time": None, "date_is_approximate": False,
-                    "reported_on": opened, "region": region_obj, "settlement": "", "place": "home",
-                    "money_or_goods_exchanged": False, "abduction": False,
-                    "harmful_practice": "early_marriage" if answers.get("q_forced_marriage") and child else "none",
-                    "children_present": rnd.random() < 0.5, "weapon": rnd.choice(["none", "none", "knife", "object"]),
-                    "injuries": rnd.choice(["none", "minor", "minor", "serious"]), **_answers(answers),
+                case_fields={
+                    "entry_point": entry_point,
+                    "priority": rnd.choice(["normal", "normal", "high", "urgent"]),
+                    "contact_channel": rnd.choice(["call", "sms", "in_person"]),
+                    "contact_times": rnd.choice(["", "10:00–12:00", "Тек жұмыс уақытында"]),
+                    "preferred_language": rnd.choice(["kk", "ru"]),
+                    "female_staff": rnd.random() < 0.4,
                 },
-                perpetrator=(relationship, {"family_name": f"{rnd.choice(ROOTS)}ов",
-                                            "given_name": rnd.choice(GIVEN_MALE), "sex": "M"}),
-                account="Синтетикалық жазба: оқиға туралы оның сөзі. (Demo account, invented.)",
+                incident={
+                    "occurred_on": min(occurred, opened),
+                    "occurred_at_time": None,
+                    "date_is_approximate": False,
+                    "reported_on": opened,
+                    "region": region_obj,
+                    "settlement": "",
+                    "place": "home",
+                    "money_or_goods_exchanged": False,
+                    "abduction": False,
+                    "harmful_practice": "early_marriage"
+                    if answers.get("q_forced_marriage") and child
+                    else "none",
+                    "children_present": rnd.random() < 0.5,
+                    "weapon": rnd.choice(["none", "none", "knife", "object"]),
+                    "injuries": rnd.choice(["none", "minor", "minor", "serious"]),
+                    **_answers(answers),
+                },
+                perpetrator=(
+                    relationship,
+                    {
+                        "family_name": f"{rnd.choice(ROOTS)}ов",
+                        "given_name": rnd.choice(GIVEN_MALE),
+                        "sex": "M",
+                    },
+                ),
+                account="Синтетикалық жазба: оқиға туралы оның өз сөзі (ойдан құрастырылған).",
                 consents=consents,
                 assigned_to=actor,
             )
             if n % 5 == 0:
-                note_add(actor=actor, case=case, section=Section.SAFETY,
-                         body="Қауіпсіздік жоспары талқыланды. Safety plan discussed (synthetic).")
-            status = "closed" if days_ago > 200 and rnd.random() < 0.5 else rnd.choice(["open", "active", "active"])
+                note_add(
+                    actor=actor,
+                    case=case,
+                    section=Section.SAFETY,
+                    body="Қауіпсіздік жоспары талқыланды (синтетикалық жазба).",
+                )
+            status = (
+                "closed"
+                if days_ago > 200 and rnd.random() < 0.5
+                else rnd.choice(["open", "active", "active"])
+            )
             opened_at = timezone.now() - timedelta(days=days_ago, hours=rnd.randint(0, 8))
-            Case.objects.filter(pk=case.pk).update(opened_at=opened_at, status=status,
-                                                   closed_at=opened_at + timedelta(days=60) if status == "closed" else None)
+            Case.objects.filter(pk=case.pk).update(
+                opened_at=opened_at,
+                status=status,
+                closed_at=opened_at + timedelta(days=60) if status == "closed" else None,
+            )
             CaseEvent.objects.filter(case=case).update(at=opened_at)
             made.append(case)
         # One emergency grant per region, from the crisis centre to the police.
         first_cc = next(c for c in made if c.holding_agency_id == agencies[f"cc.{slug}"].pk)
-        emergency_grant(actor=users[f"supervisor.{slug}"], case=first_cc, agency=agencies[f"police.{slug}"],
-                        sections=["general", "legal", "safety"], hours=72,
-                        reason="Demo: she reported threats to kill; police need the file tonight (synthetic).")
+        emergency_grant(
+            actor=users[f"supervisor.{slug}"],
+            case=first_cc,
+            agency=agencies[f"police.{slug}"],
+            sections=["general", "legal", "safety"],
+            hours=72,
+            reason="Демо: она сообщила об угрозах убийством; полиции дело нужно сегодня ночью (вымышлено).",
+        )
     out.write(f"{len(made)} cases")
     return {"cases": made}

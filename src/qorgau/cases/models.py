@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qorgau.core.fields import EncryptedField
 
@@ -62,19 +63,31 @@ class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("case number"), max_length=20, unique=True)
     holding_agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.PROTECT, related_name="held_cases", verbose_name=_("holding agency")
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="held_cases",
+        verbose_name=_("holding agency"),
     )
     entry_point = models.CharField(_("entry point"), max_length=20, choices=EntryPoint.choices)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
         verbose_name=_("caseworker"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     # Her preferences
     preferred_language = models.CharField(_("preferred language"), max_length=16, blank=True)
     contact_channel = models.CharField(
-        _("safe way to contact her"), max_length=16, choices=ContactChannel.choices, default=ContactChannel.CALL
+        _("safe way to contact her"),
+        max_length=16,
+        choices=ContactChannel.choices,
+        default=ContactChannel.CALL,
     )
     contact_times = EncryptedField(_("safe times and instructions for contact"), max_length=500)
     female_staff = models.BooleanField(_("prefers female staff"), default=False)
@@ -126,7 +139,7 @@ class Incident(models.Model):
         STREET = "street", _("Street or public place")
         WORKPLACE = "workplace", _("Workplace")
         SCHOOL = "school", _("School or college")
-        ONLINE = "online", _("Online")
+        ONLINE = "online", pgettext_lazy("where it happened", "Online")
         OTHER = "other", _("Other")
         UNKNOWN = "unknown", _("Not known")
 
@@ -162,7 +175,9 @@ class Incident(models.Model):
     place = models.CharField(_("place"), max_length=16, choices=Place.choices, default=Place.UNKNOWN)
     children_present = models.BooleanField(_("children were present"), null=True, blank=True)
     weapon = models.CharField(_("weapon"), max_length=16, choices=Weapon.choices, default=Weapon.UNKNOWN)
-    injuries = models.CharField(_("injuries"), max_length=20, choices=Injuries.choices, default=Injuries.UNKNOWN)
+    injuries = models.CharField(
+        _("injuries"), max_length=20, choices=Injuries.choices, default=Injuries.UNKNOWN
+    )
     # GBVIMS questions (asked in this order; the first "yes" decides the type)
     q_penetration = models.BooleanField(default=False)
     q_sexual_contact = models.BooleanField(default=False)
@@ -171,14 +186,21 @@ class Incident(models.Model):
     q_denial = models.BooleanField(default=False)
     q_psychological = models.BooleanField(default=False)
     # Facts that decide the case context
-    money_or_goods_exchanged = models.BooleanField(_("money, goods or benefits were exchanged"), default=False)
+    money_or_goods_exchanged = models.BooleanField(
+        _("money, goods or benefits were exchanged"), default=False
+    )
     abduction = models.BooleanField(_("she was abducted"), default=False)
     harmful_practice = models.CharField(
-        _("harmful traditional practice"), max_length=20, choices=HarmfulPractice.choices, default=HarmfulPractice.NONE
+        _("harmful traditional practice"),
+        max_length=20,
+        choices=HarmfulPractice.choices,
+        default=HarmfulPractice.NONE,
     )
-    survivor_age = models.PositiveSmallIntegerField(_("survivor's age at the incident"), null=True, blank=True)
+    survivor_age = models.PositiveSmallIntegerField(
+        _("survivor's age at the incident"), null=True, blank=True
+    )
     # Derived and stored for statistics
-    gbv_type = models.CharField(_("type"), max_length=20, choices=GbvType.choices)
+    gbv_type = models.CharField(pgettext_lazy("violence", "type"), max_length=20, choices=GbvType.choices)
     contexts = models.JSONField(_("case context"), default=list, blank=True)
     delay_band = models.CharField(_("reporting delay"), max_length=10)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -188,6 +210,9 @@ class Incident(models.Model):
         ordering = ["-occurred_on", "-created_at"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
+        # Recent incidents (open care windows on every dashboard, statistics by period) without
+        # reading every incident in the country (bench/explain.py).
+        indexes = [models.Index(fields=["occurred_on"], name="incident_occurred_on")]
 
     def __str__(self):
         return f"{self.get_gbv_type_display()} {self.occurred_on}"
@@ -215,7 +240,9 @@ class IncidentPerpetrator(models.Model):
     relationship = models.CharField(_("relationship to her"), max_length=20, choices=Relationship.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "person"], name="incident_perpetrator_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "person"], name="incident_perpetrator_unique")
+        ]
 
     def __str__(self):
         return self.relationship
@@ -264,15 +291,35 @@ class Consent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     recipient_agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("receiving agency"),
     )
     recipient_kind = models.CharField(_("receiving type of agency"), max_length=32, blank=True)
+    # With a type of agency: only those of her region, or (empty) any in Kazakhstan.
+    recipient_region = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region of the receiving agencies"),
+    )
     sections = models.JSONField(_("sections"), default=list, blank=True)
     method = models.CharField(_("how consent was given"), max_length=10, choices=Method.choices)
-    given_by = models.CharField(_("given by"), max_length=16, choices=GivenBy.choices, default=GivenBy.SURVIVOR)
+    given_by = models.CharField(
+        _("given by"), max_length=16, choices=GivenBy.choices, default=GivenBy.SURVIVOR
+    )
     guardian = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("guardian")
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("guardian"),
     )
     best_interest_reason = EncryptedField(_("reason for the best-interest decision"), max_length=2000)
     given_on = models.DateField(_("given on"), default=timezone.localdate)
@@ -297,11 +344,13 @@ class Consent(models.Model):
         return self.withdrawn_at is None and (self.expires_on is None or today <= self.expires_on)
 
     def covers(self, agency) -> bool:
-        """Whether this consent names the agency, or its type."""
+        """Whether this consent names the agency, or its type (in the region it names, if any)."""
         if self.purpose == self.Purpose.STATISTICS:
             return True
         if self.recipient_agency_id:
             return self.recipient_agency_id == agency.pk
+        if self.recipient_region_id and self.recipient_region_id != agency.region_id:
+            return False
         return bool(self.recipient_kind) and self.recipient_kind == agency.kind
 
 
@@ -324,9 +373,13 @@ class CaseShare(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     review_note = EncryptedField(_("review note"), max_length=2000)
 
     class Meta:
@@ -383,7 +436,9 @@ class AccessRequest(models.Model):
     reason = EncryptedField(_("why access is needed"), max_length=1000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -421,7 +476,8 @@ class CaseClosure(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Not approved")
+        REJECTED = "rejected", _("Not approved")  # decisions before comments were asked for
+        RETURNED = "returned", _("Returned with comments")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
@@ -430,12 +486,125 @@ class CaseClosure(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # What the supervisor asks to change when the closure is returned (shown to the caseworker).
+    decision_comment = EncryptedField(_("supervisor's comments"), max_length=2000)
 
     class Meta:
         ordering = ["-requested_at"]
 
     def __str__(self):
         return f"closure {self.pk}"
+
+
+class CaseOutcome(models.Model):
+    """A grave outcome recorded on the case: her death. Statistics check the risk levels against
+    it (was the level given before enough?). A record, not an update: a mistake is corrected by
+    the same service with a new record, and both stay in the history."""
+
+    class Kind(models.TextChoices):
+        KILLED = "killed", _("She was killed")
+        DIED_OTHER = "died_other", _("She died of another cause")
+        DIED_UNKNOWN = "died_unknown", _("She died; the cause is not known")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("outcome"), max_length=16, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("case outcome")
+        verbose_name_plural = _("case outcomes")
+
+    def __str__(self):
+        return f"{self.kind} {self.occurred_on}"
+
+
+class CyberSubtype(models.Model):
+    """A kind of technology-facilitated violence (reference data, kk/ru/en, seeded by migration).
+
+    GBVIMS has no "cyber" type: the act decides it. `gbvims_question` names the GBVIMS question a
+    subtype answers "yes" (all of them psychological/emotional abuse unless a question asked
+    earlier already says more), so recording a subtype also classifies the incident."""
+
+    code = models.CharField(max_length=32, primary_key=True)
+    name_en = models.CharField(max_length=120)
+    name_kk = models.CharField(max_length=120)
+    name_ru = models.CharField(max_length=120)
+    gbvims_question = models.CharField(max_length=32, default="q_psychological")
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("kind of cyber-violence")
+        verbose_name_plural = _("kinds of cyber-violence")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class IncidentCyber(models.Model):
+    """The cyber-violence of one incident: its kinds (the platforms and accounts are rows of
+    OnlineAccount). Kept beside the incident so its edits carry their own version."""
+
+    incident = models.OneToOneField(
+        Incident, on_delete=models.CASCADE, primary_key=True, related_name="cyber"
+    )
+    subtypes = models.JSONField(_("kinds of cyber-violence"), default=list, blank=True)  # CyberSubtype codes
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"cyber {self.incident_id}"
+
+
+class OnlineAccount(models.Model):
+    """A platform account involved in an incident: the handle or URL is encrypted; a perpetrator's
+    account is part of his identity (legal section), hers and others' are general."""
+
+    class Platform(models.TextChoices):
+        INSTAGRAM = "instagram", "Instagram"
+        WHATSAPP = "whatsapp", "WhatsApp"
+        TELEGRAM = "telegram", "Telegram"
+        TIKTOK = "tiktok", "TikTok"
+        FACEBOOK = "facebook", "Facebook"
+        VK = "vk", "VK"
+        YOUTUBE = "youtube", "YouTube"
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone calls or SMS")
+        WEBSITE = "website", _("Website")
+        OTHER = "other", _("Other")
+
+    class Owner(models.TextChoices):
+        SURVIVOR = "survivor", _("Hers")
+        PERPETRATOR = "perpetrator", _("The perpetrator's")
+        FAKE = "fake", _("A fake account in her name")
+        THIRD_PARTY = "third_party", _("Someone else's")
+        UNKNOWN = "unknown", _("Not known")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="online_accounts")
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    handle = EncryptedField(_("handle or URL"), max_length=500)
+    owner = models.CharField(_("whose account"), max_length=16, choices=Owner.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.platform} account {self.pk}"

@@ -1,10 +1,11 @@
 """Dashboard panels for people who work on cases."""
 
 from qorgau.cases import policies, selectors
+from qorgau.cases.models import Case
 
 
 def care_windows(request):
-    windows = selectors.open_care_windows_for(actor=request.user)
+    windows = selectors.care_window_list(actor=request.user)
     if not windows:
         return None
     return {"template": "cases/panels/care_windows.html", "windows": windows}
@@ -13,7 +14,8 @@ def care_windows(request):
 def my_cases(request):
     if not policies.works_on_cases(request.user):
         return None
-    return {"template": "cases/panels/my_cases.html", "cases": selectors.my_open_cases(actor=request.user)}
+    cases = selectors.case_list(actor=request.user, mine=True, open_only=True, limit=10, purpose="dashboard")
+    return {"template": "cases/panels/my_cases.html", "cases": cases}
 
 
 def supervisor(request):
@@ -21,7 +23,11 @@ def supervisor(request):
         return None
     return {
         "template": "cases/panels/supervisor.html",
-        "counts": selectors.caseload_counts(actor=request.user),
-        "grants": selectors.emergency_grants_to_review(actor=request.user),
-        "requests": selectors.access_requests_for(actor=request.user),
+        # Words, not codes: "Open: 2 · Closed: 1".
+        "counts": [
+            (Case.Status(status).label, n)
+            for status, n in selectors.case_count_by_status(actor=request.user).items()
+        ],
+        "grants": selectors.emergency_grant_list_to_review(actor=request.user),
+        "requests": selectors.access_request_list(actor=request.user),
     }

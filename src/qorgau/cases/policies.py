@@ -16,13 +16,19 @@ section: "general" (incidents, other people in the case, general notes), "legal"
 identity, legal notes), "health", "psychological", "safety" (their notes).
 """
 
+import itertools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
 from qorgau.accounts.roles import CASE_ROLES, Role
 from qorgau.cases.models import ALL_SECTIONS, Case, CaseShare, Consent
+
+if TYPE_CHECKING:
+    from qorgau.accounts.models import Agency, User
 
 HOLDER, SHARED, NONE = "holder", "shared", "none"
 
@@ -47,6 +53,17 @@ class CaseAccess:
 
 
 NO_ACCESS = CaseAccess()
+
+
+def agency_of(actor: "User") -> "Agency":
+    """The actor's agency; staff without one may do nothing here (the policy refused them already)."""
+    if actor.agency is None:
+        raise PermissionDenied
+    return actor.agency
+
+
+def agency_id_of(actor: "User") -> int:
+    return agency_of(actor).pk
 
 
 def works_on_cases(actor) -> bool:
@@ -80,19 +97,21 @@ def _share_access(share: CaseShare, consents: list[Consent], agency, today) -> t
 def _shared_access(actor, *, case_ids=None, now=None) -> dict:
     """CaseAccess through live shares to the actor's agency, per case id (two queries)."""
     now = now or timezone.now()
-    shares = CaseShare.objects.filter(agency_id=actor.agency_id, revoked_at__isnull=True).filter(
+    live = CaseShare.objects.filter(agency_id=actor.agency_id, revoked_at__isnull=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
     if case_ids is not None:
-        shares = shares.filter(case_id__in=case_ids)
-    shares = list(shares)
+        live = live.filter(case_id__in=case_ids)
+    shares = list(live)
     consents_by_case: dict = {}
     for consent in Consent.objects.filter(case_id__in={s.case_id for s in shares}):
         consents_by_case.setdefault(consent.case_id, []).append(consent)
     today = timezone.localdate(now)
     found: dict = {}
     for share in shares:
-        opens, sections, contact = _share_access(share, consents_by_case.get(share.case_id, []), actor.agency, today)
+        opens, sections, contact = _share_access(
+            share, consents_by_case.get(share.case_id, []), actor.agency, today
+        )
         if not opens:
             continue  # a referral whose consent is gone gives nothing
         before = found.get(share.case_id, NO_ACCESS)
@@ -105,12 +124,39 @@ def _shared_access(actor, *, case_ids=None, now=None) -> dict:
     return found
 
 
-def case_access(actor, case: Case, *, now=None) -> CaseAccess:
-    if not works_on_cases(actor):
+# Access is decided once per actor and case for the life of the actor object (one request: each
+# request loads its own user) and for a few seconds at most. A write that changes access (a share
+# created or ended, a consent recorded or withdrawn) calls `access_changed()`, so nothing decided
+# before it is reused after it.
+MEMO_SECONDS = 5
+_epoch = itertools.count()
+_current_epoch = next(_epoch)
+
+
+def access_changed() -> None:
+    global _current_epoch
+    _current_epoch = next(_epoch)
+
+
+def case_access(actor: "User | None", case: Case, *, now=None) -> CaseAccess:
+    if actor is None or not works_on_cases(actor):
         return NO_ACCESS
     if actor.agency_id == case.holding_agency_id:
         return CaseAccess(HOLDER, ALL_SECTIONS, True, ("holder",))
-    return _shared_access(actor, case_ids=[case.pk], now=now).get(case.pk, NO_ACCESS)
+    if now is not None:
+        return _shared_access(actor, case_ids=[case.pk], now=now).get(case.pk, NO_ACCESS)
+    memo = actor.__dict__.setdefault("_qorgau_case_access", {})
+    key = (actor.agency_id, case.pk)
+    moment = timezone.now()
+    found = memo.get(key)
+    if (
+        found is None
+        or found[0] != _current_epoch
+        or not 0 <= (moment - found[1]).total_seconds() < MEMO_SECONDS
+    ):
+        found = (_current_epoch, moment, _shared_access(actor, case_ids=[case.pk]).get(case.pk, NO_ACCESS))
+        memo[key] = found
+    return found[2]
 
 
 def visible_cases_q(actor, *, now=None) -> Q:
@@ -122,6 +168,7 @@ def visible_cases_q(actor, *, now=None) -> Q:
 
 
 # --- What the actor may do ----------------------------------------------------------------------
+
 
 def can_open_case(actor) -> bool:
     return works_on_cases(actor)
@@ -153,4 +200,8 @@ def can_see_access_log(actor, case: Case) -> bool:
 
 
 def can_answer_access_requests(actor, case: Case) -> bool:
+    return case_access(actor, case).is_holder and actor.has_role(Role.SUPERVISOR)
+
+
+def can_decide_closure(actor, case: Case) -> bool:
     return case_access(actor, case).is_holder and actor.has_role(Role.SUPERVISOR)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.cases import extensions
-from qorgau.cases.models import Case, CaseClosure, Consent, Incident, Section
+from qorgau.cases.models import Case, CaseClosure, CaseOutcome, Consent, Incident, Section
 from qorgau.people.models import Person
 
 EVENT_TEXT = {
@@ -25,6 +25,7 @@ EVENT_TEXT = {
     "emergency_revoked": _("Emergency access revoked"),
     "emergency_reviewed": _("Emergency access reviewed"),
     "access_requested": _("%(agency)s asked for access"),
+    "outcome_recorded": _("Outcome recorded: %(outcome)s"),
 }
 
 # Parameters whose codes have fixed labels.
@@ -36,6 +37,7 @@ LABELS = {
     "status": dict(Case.Status.choices),
     "purpose": dict(Consent.Purpose.choices),
     "reason": dict(CaseClosure.Reason.choices),
+    "outcome": dict(CaseOutcome.Kind.choices),
 }
 
 

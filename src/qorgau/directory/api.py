@@ -125,5 +125,10 @@ class CapacityUpdateView(APIView):
         data = CapacityInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         update = services.capacity_update(actor=request.user, agency=agency, **data.validated_data)
-        out = {"agency_id": agency.pk, "beds_total": update.beds_total, "beds_free": update.beds_free, "at": update.at}
+        out = {
+            "agency_id": agency.pk,
+            "beds_total": update.beds_total,
+            "beds_free": update.beds_free,
+            "at": update.at,
+        }
         return Response(CapacityOutSerializer(out).data, status=201)

@@ -20,15 +20,15 @@ from qorgau.directory.models import (
 # slug -> (hours, 24/7, languages, accepts children, boys up to, disabilities, step-free)
 PROFILES = {
     "cc": ("", True, ["kk", "ru"], True, 14, True, True),
-    "fsc": ("Mon–Fri 09:00–18:00", False, ["kk", "ru"], True, None, True, True),
+    "fsc": ("дс–жм / пн–пт 09:00–18:00", False, ["kk", "ru"], True, None, True, True),
     "police": ("", True, ["kk", "ru"], True, None, True, True),
     "hospital": ("", True, ["kk", "ru", "en"], True, None, True, True),
-    "legal": ("Mon–Fri 09:00–18:00", False, ["kk", "ru", "en"], False, None, True, False),
-    "psych": ("Mon–Sat 09:00–19:00", False, ["kk", "ru", "sign"], True, None, True, False),
+    "legal": ("дс–жм / пн–пт 09:00–18:00", False, ["kk", "ru", "en"], False, None, True, False),
+    "psych": ("дс–сн / пн–сб 09:00–19:00", False, ["kk", "ru", "sign"], True, None, True, False),
     "shelter": ("", True, ["kk", "ru"], True, 12, False, True),
-    "social": ("Mon–Fri 09:00–18:00", False, ["kk", "ru"], True, None, True, True),
-    "school": ("Mon–Sat 08:00–18:00", False, ["kk", "ru"], True, None, False, False),
-    "ngo": ("Mon–Fri 10:00–19:00", False, ["kk", "ru", "en"], True, 10, True, False),
+    "social": ("дс–жм / пн–пт 09:00–18:00", False, ["kk", "ru"], True, None, True, True),
+    "school": ("дс–сн / пн–сб 08:00–18:00", False, ["kk", "ru"], True, None, False, False),
+    "ngo": ("дс–жм / пн–пт 10:00–19:00", False, ["kk", "ru", "en"], True, 10, True, False),
 }
 # Bed figures: region slug -> {agency slug: (total, free, hours since the last update)}
 BEDS = {
@@ -54,11 +54,15 @@ def build(out, world: dict) -> dict:
                 profile.hours, profile.open_24_7, profile.languages = hours, always, langs
                 profile.accepts_children, profile.boys_max_age = children, boys
                 profile.accepts_disabilities, profile.accessible = disab, step
-                profile.address = f"{region['en']}, Demo street {10 + i}"
+                profile.address = f"{region['kk']} қ., Демо көшесі, {10 + i}"  # an invented street
                 profile.address_confidential = agency.kind in CONFIDENTIAL_ADDRESS_KINDS
                 profile.save()
                 AgencyService.objects.bulk_create(
-                    [AgencyService(agency=agency, service=s) for s in catalogue if agency.kind in s.provider_kinds],
+                    [
+                        AgencyService(agency=agency, service=s)
+                        for s in catalogue
+                        if agency.kind in s.provider_kinds
+                    ],
                     ignore_conflicts=True,
                 )
             profiles += 1
@@ -68,8 +72,16 @@ def build(out, world: dict) -> dict:
                 continue
             by = users[f"shelter.{r}"] if slug == "shelter" else users[f"supervisor.{r}"]
             at = now - timedelta(hours=hours_ago)
-            CapacityUpdate.objects.create(agency=agency, at=at - timedelta(days=1), by=by, beds_total=total, beds_free=min(total, free + 2))
+            CapacityUpdate.objects.create(
+                agency=agency,
+                at=at - timedelta(days=1),
+                by=by,
+                beds_total=total,
+                beds_free=min(total, free + 2),
+            )
             CapacityUpdate.objects.create(agency=agency, at=at, by=by, beds_total=total, beds_free=free)
-            AgencyProfile.objects.filter(agency=agency).update(beds_total=total, beds_free=free, capacity_updated_at=at)
+            AgencyProfile.objects.filter(agency=agency).update(
+                beds_total=total, beds_free=free, capacity_updated_at=at
+            )
     out.write(f"directory profiles: {profiles}, services: {len(catalogue)}")
     return {}

@@ -1,16 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qorgau.accounts.models import Agency
+from qorgau.core.forms import mark_languages
 from qorgau.core.models import Region
 from qorgau.directory.models import SECTIONS, AgencyProfile, ServiceType
 from qorgau.directory.services import MAX_BEDS, PROFILE_FIELDS
 
 SECTION_LABELS = {
-    "general": _("General"),
-    "health": _("Health"),
-    "legal": _("Legal"),
-    "psychological": _("Psychological"),
+    "general": pgettext_lazy("service category", "General"),
+    "health": pgettext_lazy("service category", "Health"),
+    "legal": pgettext_lazy("service category", "Legal"),
+    "psychological": pgettext_lazy("service category", "Psychological"),
     "safety": _("Safety"),
 }
 
@@ -19,7 +21,10 @@ class SearchForm(forms.Form):
     """GET form: every filter optional, unknown values are field errors rather than a crash."""
 
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.filter(is_active=True), required=False, empty_label=_("All regions")
+        label=_("Region"),
+        queryset=Region.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("All regions"),
     )
     service = forms.ChoiceField(label=_("Service"), required=False)
     free_beds = forms.BooleanField(label=_("Has free beds now"), required=False)
@@ -42,7 +47,10 @@ class SearchForm(forms.Form):
 class CapacityForm(forms.Form):
     beds_free = forms.IntegerField(label=_("Free beds now"), min_value=0, max_value=MAX_BEDS)
     beds_total = forms.IntegerField(
-        label=_("Beds in total"), min_value=0, max_value=MAX_BEDS, required=False,
+        label=_("Beds in total"),
+        min_value=0,
+        max_value=MAX_BEDS,
+        required=False,
         help_text=_("Change it only when the number of beds itself changes."),
     )
 
@@ -54,8 +62,10 @@ class CapacityForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"), choices=AgencyProfile.Language.choices,
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Languages spoken"),
+        choices=AgencyProfile.Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     services = forms.MultipleChoiceField(
         label=_("Services offered"), widget=forms.CheckboxSelectMultiple, required=False
@@ -91,7 +101,9 @@ class CatalogueForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     provider_kinds = forms.MultipleChoiceField(
-        label=_("Agency types that provide it"), choices=Agency.Kind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Agency types that provide it"),
+        choices=Agency.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -110,3 +122,7 @@ class CatalogueForm(forms.ModelForm):
             "sort",
             "is_active",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_languages(self)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from qorgau.accounts.models import Agency
 from qorgau.core.audit import audit_record
@@ -113,7 +114,9 @@ def _filtered(
     if region:
         qs = qs.filter(agency__region_id=region)
     if service:
-        qs = qs.filter(agency__offered_services__service_id=service, agency__offered_services__service__is_active=True)
+        qs = qs.filter(
+            agency__offered_services__service_id=service, agency__offered_services__service__is_active=True
+        )
     if accepts_children:
         qs = qs.filter(accepts_children=True)
     if accessible:
@@ -141,9 +144,7 @@ def directory_search(*, actor, **filters) -> list[Entry]:
     """Staff search: capacity figures included; confidential addresses never in a result list."""
     if not can_search_directory(actor):
         raise PermissionDenied
-    return [
-        _entry(p, with_capacity=True, with_confidential_address=False) for p in _filtered(**filters)
-    ]
+    return [_entry(p, with_capacity=True, with_confidential_address=False) for p in _filtered(**filters)]
 
 
 def directory_entry(*, actor, agency_id: int) -> Entry:
@@ -152,7 +153,7 @@ def directory_entry(*, actor, agency_id: int) -> Entry:
         raise PermissionDenied
     profile = _profiles().filter(agency_id=agency_id).first()
     if profile is None:
-        raise PermissionDenied
+        raise Http404  # missing is a 404, as everywhere
     reveal = profile.address_confidential and can_see_confidential_address(actor)
     if reveal:
         audit_record(actor=actor, action="agency.address_view", obj=profile.agency)
@@ -188,3 +189,49 @@ def capacity_of(*, actor, agency: Agency) -> tuple[AgencyProfile | None, QuerySe
     profile = AgencyProfile.objects.filter(agency=agency).select_related("agency").first()
     history = CapacityUpdate.objects.filter(agency=agency).select_related("by").order_by("-at")[:20]
     return profile, history
+
+
+# --- Agency pickers ------------------------------------------------------------------------------
+# Who a case can be sent to, shared with or given a task: never the platform operator, an akimat,
+# the National Commission or an international body: they do not take cases.
+NON_CASE_KINDS = frozenset(
+    {
+        Agency.Kind.OPERATOR,
+        Agency.Kind.NATIONAL_COMMISSION,
+        Agency.Kind.REGIONAL_AKIMAT,
+        Agency.Kind.INTERNATIONAL,
+    }
+)
+CASE_KINDS = tuple(k for k in Agency.Kind.values if k not in NON_CASE_KINDS)
+
+
+def agencies_taking_cases() -> QuerySet[Agency]:
+    """Every active agency that takes cases: the set a picker validates against."""
+    return Agency.objects.filter(is_active=True, kind__in=CASE_KINDS).select_related("region")
+
+
+def _provides(service: ServiceType) -> Q:
+    """An agency provides a service when its directory profile lists it; an agency that lists
+    nothing in the directory is judged by its type (the catalogue's provider types)."""
+    lists_it = Exists(AgencyService.objects.filter(agency=OuterRef("pk"), service=service))
+    lists_any = Exists(AgencyService.objects.filter(agency=OuterRef("pk")))
+    return Q(lists_it) | (Q(kind__in=service.provider_kinds) & ~Q(lists_any))
+
+
+def agency_provides(agency: Agency, service: ServiceType) -> bool:
+    return agencies_taking_cases().filter(_provides(service), pk=agency.pk).exists()
+
+
+def agency_choices(
+    *, service: ServiceType | None = None, kinds=None, region_id: str | None = None, exclude_ids=()
+) -> list[Agency]:
+    """A picker's agencies: only those that take cases (and provide the service, or are of one
+    of the kinds), her region first, then by name in the reader's language."""
+    qs = agencies_taking_cases().exclude(pk__in=[i for i in exclude_ids if i])
+    if service is not None:
+        qs = qs.filter(_provides(service))
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    agencies = list(qs)
+    agencies.sort(key=lambda a: (a.region_id != region_id, a.name.casefold(), a.pk))
+    return agencies

@@ -75,8 +75,10 @@ def catalogue_update(*, actor, service: ServiceType, **changes) -> ServiceType:
         errors["shares_sections"] = _("Choose the sections the service needs; general is always shared.")
     if not service.provider_kinds or not set(service.provider_kinds) <= set(Agency.Kind.values):
         errors["provider_kinds"] = _("Choose at least one type of agency.")
-    if service.urgent_deadline_hours and service.deadline_hours and (
-        service.urgent_deadline_hours > service.deadline_hours
+    if (
+        service.urgent_deadline_hours
+        and service.deadline_hours
+        and (service.urgent_deadline_hours > service.deadline_hours)
     ):
         errors["urgent_deadline_hours"] = _("The urgent deadline cannot be longer than the normal one.")
     if errors:
@@ -99,7 +101,9 @@ def _clean_profile(profile: AgencyProfile) -> None:
     if not profile.accepts_children:
         profile.boys_max_age = None
     elif profile.boys_max_age is not None and not 0 <= profile.boys_max_age <= 18:
-        errors["boys_max_age"] = _("Give an age from 0 to 18, or leave it empty if boys of any age are accepted.")
+        errors["boys_max_age"] = _(
+            "Give an age from 0 to 18, or leave it empty if boys of any age are accepted."
+        )
     if not set(profile.languages) <= set(AgencyProfile.Language.values):
         errors["languages"] = _("Choose languages from the list.")
     if not (profile.open_24_7 or profile.hours.strip()):
@@ -145,12 +149,16 @@ def profile_update(*, actor, agency: Agency, version: int, services: list[str], 
 
 
 @transaction.atomic
-def capacity_update(*, actor, agency: Agency, beds_free: int, beds_total: int | None = None) -> CapacityUpdate:
+def capacity_update(
+    *, actor, agency: Agency, beds_free: int, beds_total: int | None = None
+) -> CapacityUpdate:
     """New bed figures, kept in the history. Without `beds_total` the current total stays."""
     if not can_update_capacity(actor, agency):
         raise PermissionDenied
     profile = AgencyProfile.objects.select_for_update().filter(agency=agency).first()
-    profile = profile or AgencyProfile(agency=agency, address_confidential=agency.kind in CONFIDENTIAL_ADDRESS_KINDS)
+    profile = profile or AgencyProfile(
+        agency=agency, address_confidential=agency.kind in CONFIDENTIAL_ADDRESS_KINDS
+    )
     total = beds_total if beds_total is not None else profile.beds_total
     errors = {}
     if total is None:
@@ -168,8 +176,13 @@ def capacity_update(*, actor, agency: Agency, beds_free: int, beds_total: int | 
     now = timezone.now()
     profile.beds_total, profile.beds_free, profile.capacity_updated_at = total, beds_free, now
     profile.save()
-    update = CapacityUpdate.objects.create(agency=agency, at=now, by=actor, beds_total=total, beds_free=beds_free)
+    update = CapacityUpdate.objects.create(
+        agency=agency, at=now, by=actor, beds_total=total, beds_free=beds_free
+    )
     audit_record(
-        actor=actor, action="capacity.update", obj=agency, detail={"beds_total": total, "beds_free": beds_free}
+        actor=actor,
+        action="capacity.update",
+        obj=agency,
+        detail={"beds_total": total, "beds_free": beds_free},
     )
     return update

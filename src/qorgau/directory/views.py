@@ -45,7 +45,9 @@ def profile_edit(request):
     profile = selectors.profile_for_edit(actor=request.user, agency=agency)
     catalogue = list(selectors.service_types())
     initial = {"services": selectors.offered_service_codes(agency), "version": profile.version}
-    form = ProfileForm(request.POST or None, instance=profile, initial=initial, services=catalogue, agency=agency)
+    form = ProfileForm(
+        request.POST or None, instance=profile, initial=initial, services=catalogue, agency=agency
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -72,7 +74,10 @@ def _capacity_context(request, form=None) -> dict:
     if agency is None:
         raise PermissionDenied
     profile, history = selectors.capacity_of(actor=request.user, agency=agency)
-    initial = {"beds_free": getattr(profile, "beds_free", None), "beds_total": getattr(profile, "beds_total", None)}
+    initial = {
+        "beds_free": getattr(profile, "beds_free", None),
+        "beds_total": getattr(profile, "beds_total", None),
+    }
     return {
         "agency": agency,
         "profile": profile,
@@ -91,12 +96,16 @@ def capacity(request):
             apply_errors(form, exc)
         else:
             if request.headers.get("HX-Request"):
-                return render(request, "directory/capacity_card.html", _capacity_context(request) | {"saved": True})
+                return render(
+                    request, "directory/capacity_card.html", _capacity_context(request) | {"saved": True}
+                )
             messages.success(request, _("Free beds updated."))
             return redirect("core:home" if request.POST.get("back") == "dashboard" else "directory:capacity")
     context = _capacity_context(request, form)
     status = 400 if form is not None and form.errors else 200
-    template = "directory/capacity_card.html" if request.headers.get("HX-Request") else "directory/capacity.html"
+    template = (
+        "directory/capacity_card.html" if request.headers.get("HX-Request") else "directory/capacity.html"
+    )
     return render(request, template, context, status=status)
 
 
@@ -128,4 +137,3 @@ def catalogue_edit(request, code):
         service.refresh_from_db()
     status = 400 if form.errors else 200
     return render(request, "directory/catalogue_form.html", {"form": form, "service": service}, status=status)
-

@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "qorgau.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from qorgau.core.nav import NavItem, register
+
+        register(NavItem(_("Possible duplicates"), "people:duplicates", frozenset({"supervisor"}), order=25))

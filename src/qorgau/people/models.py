@@ -51,9 +51,15 @@ class Person(models.Model):
     # Not identifying on their own: kept in clear for statistics.
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    disability = models.CharField(_("disability"), max_length=16, choices=Disability.choices, default=Disability.UNKNOWN)
-    citizenship = models.CharField(_("citizenship"), max_length=16, choices=Citizenship.choices, default=Citizenship.UNKNOWN)
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
+    disability = models.CharField(
+        _("disability"), max_length=16, choices=Disability.choices, default=Disability.UNKNOWN
+    )
+    citizenship = models.CharField(
+        _("citizenship"), max_length=16, choices=Citizenship.choices, default=Citizenship.UNKNOWN
+    )
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,6 +89,7 @@ class PersonIndex(models.Model):
         IIN = "iin"
         PHONE = "phone"
         NAME = "name"
+        BIRTH = "birth"  # the birth date (ISO), for candidates with a mistyped name
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="index_entries")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
@@ -95,3 +102,40 @@ class PersonIndex(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.digest[:8]}"
+
+
+class PairDecision(models.Model):
+    """A supervisor's decision on a pair of person records: the same woman (merged: both cases
+    keep their history, the records stay as they are and are linked) or not the same (the pair is
+    never proposed again). Undoing a decision sets ``undone_at``; nothing is deleted."""
+
+    class Verdict(models.TextChoices):
+        SAME = "same", _("The same person")
+        DIFFERENT = "different", _("Not the same person")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # person_a.pk < person_b.pk (as text), so a pair has one spelling.
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    probability = models.FloatField(default=0.0)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_a", "person_b"],
+                condition=models.Q(undone_at__isnull=True),
+                name="people_one_live_decision_per_pair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.verdict} {self.pk}"

@@ -6,25 +6,41 @@ changed normalises and indexes in the same way.
 """
 
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qorgau.core.iin import IinError, iin_warnings, parse_iin
-from qorgau.core.keys import blind
+from qorgau.core.keys import blind, blind_all, index_keys
 from qorgau.core.names import name_tokens
 from qorgau.core.phones import PhoneError, normalize_phone
 from qorgau.people.models import Person, PersonIndex
 
 IDENTITY_FIELDS = (
-    "family_name", "given_name", "patronymic", "other_names", "iin", "birth_date", "phones", "address",
-    "document_number", "sex", "birth_year", "disability", "citizenship", "region",
+    "family_name",
+    "given_name",
+    "patronymic",
+    "other_names",
+    "iin",
+    "birth_date",
+    "phones",
+    "address",
+    "document_number",
+    "sex",
+    "birth_year",
+    "disability",
+    "citizenship",
+    "region",
 )
 
 WARNING_TEXT = {
-    "birth_date_mismatch": gettext_lazy("The date of birth differs from the one in the IIN. Check both with her."),
+    "birth_date_mismatch": gettext_lazy(
+        "The date of birth differs from the one in the IIN. Check both with her."
+    ),
     "sex_mismatch": gettext_lazy(
         "The sex differs from the one in the IIN. Check with her; numbers issued since 2013 may differ."
     ),
@@ -96,10 +112,15 @@ def _index_entries(person: Person) -> list[PersonIndex]:
         entries.append(PersonIndex(kind=PersonIndex.Kind.IIN, digest=blind("iin", person.iin), **common))
     for phone in person.phones or []:
         entries.append(PersonIndex(kind=PersonIndex.Kind.PHONE, digest=blind("phone", phone), **common))
+    if person.birth_date:
+        birth = blind("birth", person.birth_date.isoformat())
+        entries.append(PersonIndex(kind=PersonIndex.Kind.BIRTH, digest=birth, **common))
     names = [person.family_name, person.given_name, person.patronymic, *(person.other_names or [])]
     for token in sorted(name_tokens(*[n for n in names if n])):
         kind, _, _value = token.partition(":")
-        entries.append(PersonIndex(kind=PersonIndex.Kind.NAME, digest=f"{kind}:{blind('name', token)}", **common))
+        entries.append(
+            PersonIndex(kind=PersonIndex.Kind.NAME, digest=f"{kind}:{blind('name', token)}", **common)
+        )
     return entries
 
 
@@ -118,6 +139,45 @@ def person_create(*, case, role: str, data: dict) -> tuple[Person, list[str]]:
     return person, warnings
 
 
+def perpetrator_for_incident(*, case, relationship: str, data: dict) -> Person:
+    """The perpetrator of a new incident: the case's own record of him when it is the same man
+    (a second incident by the same husband must not make a second, empty person), else a new
+    one. The same man: the same IIN; or the same family and given names across scripts with no
+    IIN that differs; or, when nothing identifying is given, the one perpetrator of the case in
+    that relationship. What the new incident adds (his IIN, birth date) fills what was missing."""
+    from qorgau.core.names import fold
+
+    cleaned, _warnings = clean_identity(data)
+    known = list(
+        Person.objects.filter(case=case, role=Person.Role.PERPETRATOR)
+        .prefetch_related("incident_links")
+        .order_by("created_at")
+    )
+
+    def folded_names(person_or_data) -> tuple[str, str]:
+        get = person_or_data.get if isinstance(person_or_data, dict) else partial(getattr, person_or_data)
+        return fold(get("family_name") or ""), fold(get("given_name") or "")
+
+    iin, names = cleaned.get("iin") or "", folded_names(cleaned)
+    same = None
+    if iin:
+        same = next((p for p in known if p.iin == iin), None)
+    if same is None and all(names):
+        same = next((p for p in known if folded_names(p) == names and (not iin or not p.iin)), None)
+    if same is None and not iin and not any(names):
+        in_relationship = [
+            p for p in known if any(link.relationship == relationship for link in p.incident_links.all())
+        ]
+        same = in_relationship[0] if len(in_relationship) == 1 else None
+    if same is None:
+        person, _warnings = person_create(case=case, role=Person.Role.PERPETRATOR, data=data)
+        return person
+    missing = {k: v for k, v in cleaned.items() if k in IDENTITY_FIELDS and v and not getattr(same, k)}
+    if missing:
+        person_apply(same, missing)
+    return same
+
+
 def person_apply(person: Person, data: dict) -> list[str]:
     """Apply validated changes to a person and reindex (the caller handles version and policy)."""
     data, warnings = clean_identity(data)
@@ -132,5 +192,111 @@ def person_apply(person: Person, data: dict) -> list[str]:
 
 
 def query_name_digests(text: str) -> set[str]:
-    """The blind digests of a name typed in a search box, in the form PersonIndex stores."""
-    return {f"{token.partition(':')[0]}:{blind('name', token)}" for token in name_tokens(text)}
+    """The blind digests of a name typed in a search box, in the form PersonIndex stores (under
+    every index key in use: see `query_name_digest_sets`)."""
+    return set().union(*query_name_digest_sets(text))
+
+
+def query_name_digest_sets(text: str) -> list[set[str]]:
+    """One set of digests per index key in use (two while `keys reindex` runs): a person is scored
+    against each set apart, since her stored tokens are all under one key."""
+    tokens = sorted(name_tokens(text))
+    sets = [set() for _ in index_keys()]
+    for token in tokens:
+        for digests, digest in zip(sets, blind_all("name", token), strict=True):
+            digests.add(f"{token.partition(':')[0]}:{digest}")
+    return sets
+
+
+# --- Duplicate review: decisions on pairs ------------------------------------------------------------
+
+
+def _person_for_decision(actor, person_id) -> Person:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from qorgau.cases.policies import case_access
+
+    try:
+        person = Person.objects.select_related("case").get(pk=person_id, role=Person.Role.SURVIVOR)
+    except (Person.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if not case_access(actor, person.case).is_holder:
+        raise PermissionDenied
+    return person
+
+
+@transaction.atomic
+def pair_decide(*, actor, person_a_id, person_b_id, verdict: str, probability: float = 0.0):
+    """A supervisor says two survivors' records are the same woman (merge: both cases keep their
+    history, the records are linked, never changed) or not (the pair is not proposed again).
+    Both records must be visible to her; a pair already decided is refused."""
+    from django.core.exceptions import PermissionDenied
+
+    from qorgau.core.audit import audit_record_many
+    from qorgau.people.models import PairDecision
+    from qorgau.people.policies import can_review_duplicates
+
+    if not can_review_duplicates(actor):
+        raise PermissionDenied
+    if verdict not in PairDecision.Verdict.values:
+        raise ValidationError({"verdict": _("Say whether they are the same person.")})
+    a = _person_for_decision(actor, person_a_id)
+    b = _person_for_decision(actor, person_b_id)
+    if a.pk == b.pk:
+        raise ValidationError({"person_b_id": _("A record cannot be the same person as itself.")})
+    a, b = sorted((a, b), key=lambda p: str(p.pk))
+    Person.objects.select_for_update().filter(pk__in=[a.pk, b.pk]).order_by("pk").exists()
+    if PairDecision.objects.filter(person_a=a, person_b=b, undone_at__isnull=True).exists():
+        raise ValidationError({"verdict": _("This pair has already been decided.")})
+    decision = PairDecision.objects.create(
+        person_a=a,
+        person_b=b,
+        verdict=verdict,
+        probability=max(0.0, min(float(probability), 1.0)),
+        decided_by=actor,
+    )
+    audit_record_many(
+        actor=actor,
+        action=f"person.{'merge' if verdict == PairDecision.Verdict.SAME else 'distinguish'}",
+        case_ids=[a.case_id, b.case_id],
+        object_type="people.pairdecision",
+        detail={"decision": str(decision.pk)},
+    )
+    return decision
+
+
+@transaction.atomic
+def pair_decision_undo(*, actor, decision_id, expected_version: int):
+    """Undo a merge (unmerge) or a "not the same person": both records are as they were, since a
+    decision never changed them; the decision stays on record with who undid it."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from qorgau.core.audit import audit_record_many
+    from qorgau.core.errors import Conflict
+    from qorgau.people.models import PairDecision
+    from qorgau.people.policies import can_review_duplicates
+
+    if not can_review_duplicates(actor):
+        raise PermissionDenied
+    try:
+        decision = PairDecision.objects.select_for_update().get(pk=decision_id, undone_at__isnull=True)
+    except (PairDecision.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    _person_for_decision(actor, decision.person_a_id)
+    _person_for_decision(actor, decision.person_b_id)
+    if decision.version != expected_version:
+        raise Conflict
+    decision.undone_at = timezone.now()
+    decision.undone_by = actor
+    decision.version += 1
+    decision.save(update_fields=["undone_at", "undone_by", "version"])
+    audit_record_many(
+        actor=actor,
+        action="person.unmerge" if decision.verdict == PairDecision.Verdict.SAME else "person.undistinguish",
+        case_ids=[decision.person_a.case_id, decision.person_b.case_id],
+        object_type="people.pairdecision",
+        detail={"decision": str(decision.pk)},
+    )
+    return decision

@@ -15,7 +15,10 @@ class PortalConfig(AppConfig):
 
         register(
             NavItem(
-                _("Contact requests"), "contact_requests:inbox", frozenset({Role.CASEWORKER, Role.SUPERVISOR}), order=42
+                _("Contact requests"),
+                "contact_requests:inbox",
+                frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+                order=42,
             ),
         )
         register_panel(inbox_panel, order=20)

@@ -10,10 +10,32 @@ from qorgau.portal.models import ContactRequest
 
 # key, region, hours ago, help, channel, contact, safe time, alias, message, taken by
 REQUESTS = [
-    ("a1", "71", 2, ["talk", "safe_place"], "sms", "+77000000301", "evening", "Aru", "Text first, please.", None),
+    (
+        "a1",
+        "71",
+        2,
+        ["talk", "safe_place"],
+        "sms",
+        "+77000000301",
+        "evening",
+        "Aru",
+        "Text first, please.",
+        None,
+    ),
     ("a2", "71", 30, ["legal", "children"], "call", "+77000000302", "morning", "", "", None),  # overdue
     ("b1", "75", 5, ["medical"], "messenger", "+77000000303", "any", "Zhibek", "", None),
-    ("c1", "35", 50, ["police"], "email", "demo.visitor@example.invalid", "afternoon", "Demo", "", "caseworker.karaganda"),
+    (
+        "c1",
+        "35",
+        50,
+        ["police"],
+        "email",
+        "demo.visitor@example.invalid",
+        "afternoon",
+        "Demo",
+        "",
+        "caseworker.karaganda",
+    ),
 ]
 
 
@@ -27,8 +49,16 @@ def build(out, world: dict) -> dict:
         if ContactRequest.objects.filter(pk=pk).exists():
             continue
         item = ContactRequest(
-            id=pk, created_at=now - timedelta(hours=hours), region_id=region, help_needed=help_needed,
-            channel=channel, contact=contact, safe_time=safe_time, alias=alias, message=message, language="ru",
+            id=pk,
+            created_at=now - timedelta(hours=hours),
+            region_id=region,
+            help_needed=help_needed,
+            channel=channel,
+            contact=contact,
+            safe_time=safe_time,
+            alias=alias,
+            message=message,
+            language="ru",
         )
         if taker:
             user = users[taker]

@@ -1,9 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.models import Region
 from qorgau.directory.selectors import service_types
 from qorgau.portal.models import ContactRequest
+from qorgau.portal.services import contact_clean
 
 C = ContactRequest
 
@@ -16,7 +18,9 @@ class ContactForm(forms.Form):
         label=_("Your first name or any name we should use (optional)"), max_length=60, required=False
     )
     region = forms.ModelChoiceField(
-        label=_("Where are you?"), queryset=Region.objects.filter(is_active=True), empty_label=_("Choose a region")
+        label=_("Where are you?"),
+        queryset=Region.objects.filter(is_active=True),
+        empty_label=_("Choose a region"),
     )
     help_needed = forms.MultipleChoiceField(
         label=_("What help do you need?"), choices=C.Help.choices, widget=forms.CheckboxSelectMultiple
@@ -28,7 +32,10 @@ class ContactForm(forms.Form):
         label=_("Phone number or e-mail"), max_length=254, help_text=_("For example +7 700 000 00 00.")
     )
     safe_time = forms.ChoiceField(
-        label=_("When is it safe?"), choices=C.SafeTime.choices, widget=forms.RadioSelect, initial=C.SafeTime.ANY
+        label=_("When is it safe?"),
+        choices=C.SafeTime.choices,
+        widget=forms.RadioSelect,
+        initial=C.SafeTime.ANY,
     )
     may_leave_message = forms.BooleanField(
         label=_("It is safe to leave a message or to say who is calling"), required=False
@@ -45,9 +52,24 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].widget.attrs.update(autocomplete="off", inputmode="tel")
+        # The keyboard follows the chosen channel (portal.js): digits for a phone, e-mail keys for an
+        # address. Without a choice, or without script, the ordinary keyboard.
+        self.fields["contact"].widget.attrs.update(autocomplete="off", **{"data-contact-input": ""})
+        self.fields["channel"].widget.attrs.update(**{"data-contact-channel": ""})
         self.fields["alias"].widget.attrs.update(autocomplete="off")
         self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+
+    def clean(self):
+        """Her contact is checked against the channel she chose here, with the other fields, so
+        every mistake shows in one round rather than the contact's only after the rest is right."""
+        data = super().clean()
+        channel, contact = data.get("channel"), data.get("contact")
+        if channel and contact is not None and "contact" not in self.errors:
+            try:
+                data["contact"] = contact_clean(channel, contact)
+            except ValidationError as exc:
+                self.add_error("contact", exc.message_dict["contact"])
+        return data
 
     @property
     def is_spam(self) -> bool:
@@ -62,4 +84,6 @@ class PublicSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("Any kind of help"))] + [(s.code, s.name) for s in service_types()]
+        self.fields["service"].choices = [("", _("Any kind of help"))] + [
+            (s.code, s.name) for s in service_types()
+        ]

@@ -44,7 +44,9 @@ class ContactRequest(models.Model):
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, verbose_name=_("region"))
     help_needed = models.JSONField(_("help needed"), default=list)
     channel = models.CharField(_("how to contact"), max_length=16, choices=Channel.choices)
-    safe_time = models.CharField(_("safe time"), max_length=16, choices=SafeTime.choices, default=SafeTime.ANY)
+    safe_time = models.CharField(
+        _("safe time"), max_length=16, choices=SafeTime.choices, default=SafeTime.ANY
+    )
     may_leave_message = models.BooleanField(_("safe to leave a message"), default=False)
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     alias = EncryptedField(_("name or alias"), max_length=60)

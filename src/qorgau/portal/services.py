@@ -20,7 +20,8 @@ from qorgau.portal.policies import can_take_request
 log = logging.getLogger(__name__)
 
 
-def _clean_contact(channel: str, contact: str) -> str:
+def contact_clean(channel: str, contact: str) -> str:
+    """Her phone (normalised) or e-mail address; the form checks it too, so every error shows at once."""
     contact = " ".join((contact or "").split())
     if not contact:
         raise ValidationError({"contact": _("Tell us where to reach you.")})
@@ -64,7 +65,7 @@ def contact_request_submit(
         region=region,
         help_needed=[h for h in ContactRequest.Help.values if h in set(help_needed)],
         channel=channel,
-        contact=_clean_contact(channel, contact),
+        contact=contact_clean(channel, contact),
         safe_time=safe_time,
         may_leave_message=may_leave_message,
         alias=" ".join((alias or "").split()),
@@ -75,9 +76,7 @@ def contact_request_submit(
         raise ValidationError({"help_needed": _("Choose at least one kind of help.")})
     item.full_clean()
     item.save(force_insert=True)
-    audit_record(
-        actor=None, action="contact_request.create", obj=item, detail={"region": region.code}
-    )
+    audit_record(actor=None, action="contact_request.create", obj=item, detail={"region": region.code})
     transaction.on_commit(lambda: _enqueue_notification(item.pk))
     return item
 
@@ -113,7 +112,9 @@ def contact_requests_escalate() -> list[ContactRequest]:
     for item in due:
         item.escalated_at = now
         item.save(update_fields=["escalated_at"])
-        audit_record(actor=None, action="contact_request.escalate", obj=item, detail={"region": item.region_id})
+        audit_record(
+            actor=None, action="contact_request.escalate", obj=item, detail={"region": item.region_id}
+        )
     return due
 
 

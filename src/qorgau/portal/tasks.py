@@ -40,7 +40,9 @@ def _mail(users, subject_text: str, body_text: str) -> int:
 
 # Marked for translation here (gettext_noop), translated per recipient in _mail.
 NEW_SUBJECT = gettext_noop("Qorgau: a new contact request is waiting")
-NEW_BODY = gettext_noop("A new request for contact has arrived in your region's inbox. Open Qorgau to see it.")
+NEW_BODY = gettext_noop(
+    "A new request for contact has arrived in your region's inbox. Open Qorgau to see it."
+)
 LATE_SUBJECT = gettext_noop("Qorgau: contact requests are waiting too long")
 LATE_BODY = gettext_noop(
     "Some requests for contact in your region have not been taken in time. Open Qorgau to see them."

@@ -17,9 +17,8 @@ from qorgau.core.forms import apply_errors
 from qorgau.core.views_public import public_view
 from qorgau.directory.links import optional_url
 from qorgau.directory.selectors import public_directory, service_types
-from qorgau.portal import selectors, services
+from qorgau.portal import ratelimit, selectors, services
 from qorgau.portal.forms import ContactForm, PublicSearchForm
-from qorgau.portal.ratelimit import allow
 
 
 def _render(request, template, context=None, status=200):
@@ -27,7 +26,12 @@ def _render(request, template, context=None, status=200):
     path = request.path
     context = {
         "lang_links": [
-            {"code": code, "label": label, "url": translate_url(path, code), "current": code == get_language()}
+            {
+                "code": code,
+                "label": label,
+                "url": translate_url(path, code),
+                "current": code == get_language(),
+            }
             for code, label in settings.LANGUAGES
         ],
         "quick_exit_url": settings.QORGAU_QUICK_EXIT_URL,
@@ -83,8 +87,15 @@ def self_check(request):
 def contact(request):
     if request.method != "POST":
         return _render(request, "portal/contact.html", {"form": ContactForm()})
-    window = settings.QORGAU_CONTACT_RATE_WINDOW_MINUTES * 60
-    if not allow(request, "contact", settings.QORGAU_CONTACT_RATE_LIMIT, window):
+    # Only accepted requests count towards the limit: a visitor who mistyped her number is not
+    # locked out for correcting it.
+    limit = (
+        request,
+        "contact",
+        settings.QORGAU_CONTACT_RATE_LIMIT,
+        settings.QORGAU_CONTACT_RATE_WINDOW_MINUTES * 60,
+    )
+    if ratelimit.is_limited(*limit):
         return _render(request, "portal/refused.html", {"reason": "busy"}, status=429)
     form = ContactForm(request.POST)
     if form.is_spam:
@@ -97,6 +108,7 @@ def contact(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            ratelimit.count(*limit)
             # Post/redirect/get: a reload cannot send it twice, and nothing she typed is echoed.
             return redirect("portal:contact_sent")
     return _render(request, "portal/contact.html", {"form": form}, status=400)
@@ -132,7 +144,9 @@ def inbox(request):
 
 def request_detail(request, request_id):
     item = selectors.request_get(actor=request.user, request_id=request_id)
-    intake = optional_url("cases:intake", contact_request=item.pk) if item.taken_by_id == request.user.pk else ""
+    intake = (
+        optional_url("cases:intake", contact_request=item.pk) if item.taken_by_id == request.user.pk else ""
+    )
     return render(request, "portal/request_detail.html", {"item": item, "intake_url": intake})
 
 

@@ -16,9 +16,15 @@ def wellbeing_chart(ratings) -> dict | None:
     def y(value):
         return HEIGHT - PAD - (HEIGHT - 2 * PAD) * (value / top)
 
-    points = [(round(x(i), 1), round(y(r.safety), 1), round(y(r.wellbeing), 1), r) for i, r in enumerate(ratings)]
+    points = [
+        (round(x(i), 1), round(y(r.safety), 1), round(y(r.wellbeing), 1), r) for i, r in enumerate(ratings)
+    ]
     return {
-        "width": WIDTH, "height": HEIGHT, "top": top, "base": HEIGHT - PAD, "y_top": round(y(top), 1),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "top": top,
+        "base": HEIGHT - PAD,
+        "y_top": round(y(top), 1),
         "safety": " ".join(f"{px},{sy}" for px, sy, _w, _r in points),
         "wellbeing": " ".join(f"{px},{wy}" for px, _s, wy, _r in points),
         "points": points,

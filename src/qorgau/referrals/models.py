@@ -25,14 +25,22 @@ class Referral(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
-    service = models.ForeignKey("directory.ServiceType", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("service"))
-    from_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="referrals_sent")
-    to_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="referrals_received",
-                                  verbose_name=_("receiving agency"))
+    service = models.ForeignKey(
+        "directory.ServiceType", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    from_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("receiving agency"),
+    )
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     urgent = models.BooleanField(_("urgent"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SENT)
     sections = models.JSONField(_("shared sections"), default=list, blank=True)
@@ -66,9 +74,12 @@ class ServiceDelivery(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="services_delivered")
-    referral = models.ForeignKey(Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries")
-    service = models.ForeignKey("directory.ServiceType", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("service"))
+    referral = models.ForeignKey(
+        Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    service = models.ForeignKey(
+        "directory.ServiceType", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     provider = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     delivered_on = models.DateField(_("date"))
@@ -90,8 +101,9 @@ class CasePlan(models.Model):
 
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="plan", primary_key=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -111,14 +123,22 @@ class PlanAction(models.Model):
     plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="actions")
     goal = EncryptedField(_("goal"), max_length=500)
     action = EncryptedField(_("action"), max_length=1000)
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("responsible agency"))
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("responsible person"))
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible agency")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible person"),
+    )
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["due_on", "created_at"]

@@ -15,8 +15,12 @@ from qorgau.directory.models import ServiceType
 
 # The agency types she agreed to be referred to, and the service each usually gives.
 KIND_SERVICES = {
-    "police": "police_report", "health": "medical", "legal_aid": "legal_aid", "psychological": "psychological",
-    "shelter": "shelter", "social_services": "social_benefits",
+    "police": "police_report",
+    "health": "medical",
+    "legal_aid": "legal_aid",
+    "psychological": "psychological",
+    "shelter": "shelter",
+    "social_services": "social_benefits",
 }
 
 
@@ -62,6 +66,10 @@ def suggest(case, incidents, consents, already: set[str]) -> list[Suggestion]:
             add(KIND_SERVICES[consent.recipient_kind], _("She agreed to this referral"))
     services = ServiceType.objects.in_bulk(list(found))
     return sorted(
-        (Suggestion(services[code], str(reason), urgent) for code, (reason, urgent) in found.items() if code in services),
+        (
+            Suggestion(services[code], str(reason), urgent)
+            for code, (reason, urgent) in found.items()
+            if code in services
+        ),
         key=lambda s: (not s.urgent, s.service.sort),
     )

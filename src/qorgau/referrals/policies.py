@@ -2,9 +2,11 @@
 a referral opens the case to the receiving agency only through the CaseShare created when it
 is accepted, checked against her consent at every read."""
 
+from dataclasses import dataclass
+
 from qorgau.accounts.roles import Role
 from qorgau.cases import policies as case_policies
-from qorgau.cases.models import Consent
+from qorgau.cases.models import CaseShare, Consent
 from qorgau.referrals.machine import ACTIONS
 
 
@@ -27,8 +29,38 @@ def can_see(actor, referral) -> bool:
     return side_of(actor, referral) is not None
 
 
-def can_take(actor, referral, action: str) -> bool:
-    return action in ACTIONS and side_of(actor, referral) == ACTIONS[action][2]
+@dataclass(frozen=True)
+class ReferralAccess:
+    side: str | None  # "sender", "receiver" or None (nothing at all: a 404)
+    content: bool  # its free text (what is needed, reasons, outcome) and its steps
+
+    @property
+    def can_view(self) -> bool:
+        return self.side is not None
+
+
+def referral_access(actor, referral) -> ReferralAccess:
+    """The record is its two agencies'; its content follows her consent, like the case itself.
+    The sender holds the case. The receiver reads the note and takes steps only while her
+    referral consent covers it (or a supervisor's emergency grant to it is live): after she
+    withdraws, the receiving agency keeps the record that a referral existed, nothing of her."""
+    side = side_of(actor, referral)
+    if side is None:
+        return ReferralAccess(None, False)
+    if side == "sender":
+        return ReferralAccess(side, True)
+    case = referral.case
+    covered = consent_covers_referral(case, referral.to_agency) or any(
+        share.is_live()
+        for share in case.shares.all()
+        if share.agency_id == referral.to_agency_id and share.source == CaseShare.Source.EMERGENCY
+    )
+    return ReferralAccess(side, covered)
+
+
+def can_take(actor, referral, action: str, access: ReferralAccess | None = None) -> bool:
+    access = access or referral_access(actor, referral)
+    return action in ACTIONS and access.content and access.side == ACTIONS[action][2]
 
 
 def consent_covers_referral(case, agency, today=None) -> bool:

@@ -11,7 +11,11 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/act/", views.referral_act, name="act"),
     path("cases/<uuid:case_id>/services/", views.service_log, name="service_log"),
     path("cases/<uuid:case_id>/plan/actions/", views.plan_action_add, name="plan_action_add"),
-    path("cases/<uuid:case_id>/plan/actions/<uuid:action_id>/", views.plan_action_status, name="plan_action_status"),
+    path(
+        "cases/<uuid:case_id>/plan/actions/<uuid:action_id>/",
+        views.plan_action_status,
+        name="plan_action_status",
+    ),
     path("cases/<uuid:case_id>/plan/submit/", views.plan_submit, name="plan_submit"),
     path("cases/<uuid:case_id>/wellbeing/", views.wellbeing_record, name="wellbeing"),
     path("cases/<uuid:case_id>/closure/", views.closure_request, name="closure_request"),

@@ -22,11 +22,20 @@ class RiskConfig(AppConfig):
         checks.register(check_settings, "risk")
         extensions.register_case_section(panels.case_section, order=10)
         extensions.register_case_badge(panels.case_badge, order=10)
+        extensions.register_summary_part(panels.case_summary_part, order=10)
+        for column in panels.list_columns():
+            extensions.register_list_column(column)
         extensions.register_event_texts(texts.EVENT_TEXTS)
         extensions.register_param_labels(texts.EVENT_LABELS)
         register_texts(texts.NOTIFICATION_TEXTS)
         register_panel(panels.coordinator, order=4)
         register_panel(panels.reassessments, order=6)
         register_panel(panels.conference_actions, order=12)
-        register(NavItem(_("Risk conferences"), "risk:conferences", CASE_ROLES | {Role.CONFERENCE_COORDINATOR},
-                         order=30))
+        register(
+            NavItem(
+                _("Risk conferences"),
+                "risk:conferences",
+                CASE_ROLES | {Role.CONFERENCE_COORDINATOR},
+                order=30,
+            )
+        )

@@ -5,7 +5,9 @@
 3. potential escalation: N or more incidents (default 3) within the past M calendar months
    (default 12);
 4. repeat: any new incident within M calendar months (default 12) of the last conference
-   referral — re-referred even below the thresholds.
+   referral — re-referred even below the thresholds;
+5. order breached: a breach of a protective order (or of court requirements) within the past M calendar months (the repeat
+   window) and after the last referral, when QORGAU_CONFERENCE_BREACH_CRITERION is on (default).
 
 "Within M months" is exact and calendar-based: from the same day of the month M months earlier,
 both ends included (on 15 March 2026 the 12-month window is 15 March 2025 to 15 March 2026). A day
@@ -35,6 +37,7 @@ class Criterion(models.TextChoices):
     JUDGEMENT = "judgement", gettext_lazy("Professional judgement")
     ESCALATION = "escalation", gettext_lazy("Potential escalation")
     REPEAT = "repeat", gettext_lazy("Repeat incident after a referral")
+    BREACH = "order_breached", gettext_lazy("Protective order or court requirements breached")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,12 @@ class CriterionMet:
                 "needed": d["needed"],
                 "months": d["months"],
             }
+        if self.criterion == Criterion.BREACH:
+            return ngettext(
+                "A protective order or court requirements were breached on %(dates)s.",
+                "Protective orders or court requirements were breached on %(dates)s.",
+                len(self.incident_dates),
+            ) % {"dates": ", ".join(formats.date_format(x) for x in self.incident_dates)}
         return ngettext(
             "New incident on %(dates)s, within %(months)s months of the referral on %(referral)s.",
             "New incidents on %(dates)s, within %(months)s months of the referral on %(referral)s.",
@@ -105,6 +114,7 @@ def conference_criteria(
     escalation_incidents: int | None = None,
     escalation_months: int | None = None,
     repeat_months: int | None = None,
+    breach_dates: Iterable[date | datetime] = (),
 ) -> ConferenceCheck:
     """Which referral criteria fire. ``level`` is the latest assessment's actuarial level (None
     when there is none yet); ``judgement`` with ``judgement_reason`` is the professional
@@ -142,6 +152,15 @@ def conference_criteria(
             met.append(
                 CriterionMet(Criterion.REPEAT, repeats, {"referral": referral, "months": repeat_window})
             )
+    if settings.QORGAU_CONFERENCE_BREACH_CRITERION:
+        breach_since = months_before(today, repeat_window)
+        breaches = tuple(
+            d
+            for d in sorted(_day(b) for b in breach_dates)
+            if breach_since <= d <= today and (referral is None or d > referral)
+        )
+        if breaches:
+            met.append(CriterionMet(Criterion.BREACH, breaches, {"months": repeat_window}))
     return ConferenceCheck(tuple(met))
 
 

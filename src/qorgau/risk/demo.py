@@ -24,7 +24,11 @@ HISTORIES = [
     [("checklist-24", 6, 0, None, 75)],  # standard, overdue
     [("checklist-24", 8, 0, None, 60), ("checklist-24", 11, 2, None, 12)],  # medium, due in 18 days
     [("checklist-24", 12, 0, None, 34)],  # medium, overdue
-    [("checklist-24", 9, 0, None, 40), ("checklist-24", 12, 1, None, 20), ("checklist-24", 15, 0, None, 5)],  # high
+    [
+        ("checklist-24", 9, 0, None, 40),
+        ("checklist-24", 12, 1, None, 20),
+        ("checklist-24", 15, 0, None, 5),
+    ],  # high
     [("danger-screen-11", 3, 0, None, 10)],  # high danger by a deciding question, overdue
     [("checklist-24", 14, 3, RiskLevel.EXTREME, 1)],  # extreme by judgement, due in 2 days
     [("checklist-24", 10, 7, None, 6)],  # medium with too many not known
@@ -32,8 +36,8 @@ HISTORIES = [
     [("checklist-24", 16, 0, None, 2)],  # high, fresh
 ]
 REASONS = [
-    "Demo: he bought a hunting rifle last week and said «this is for you» (synthetic).",
-    "Demo: threats to kill repeated to her sister by phone (synthetic).",
+    "Демо: на прошлой неделе он купил охотничье ружьё и сказал «это для тебя» (вымышлено).",
+    "Демо: ол өлтіремін деген қоқан-лоқысын әпкесіне телефонмен қайталады (ойдан құрастырылған).",
 ]
 
 
@@ -45,12 +49,15 @@ def _answers(instrument_id: str, yes: int, unknown: int) -> dict:
 def _plan(rnd, n: int) -> PlanDocument:
     return PlanDocument(
         safe_places=("Апасының үйі (көрші аудан)", "Дағдарыс орталығы — тәулік бойы"),
-        trusted_contacts=(TrustedContact("Гүлнар (құрбысы)", f"+7700000{60 + n % 30:02d}{n % 100:02d}",
-                                         "код сөзін біледі"),),
+        trusted_contacts=(
+            TrustedContact("Гүлнар (құрбысы)", f"+7700000{60 + n % 30:02d}{n % 100:02d}", "код сөзін біледі"),
+        ),
         code_word=rnd.choice(["Қызғалдақ", "Жұлдыз", "Ромашка"]),
-        emergency_bag=("Жеке куәлік", "Балалардың туу туралы куәліктері", "Дәрі-дәрмек"),
+        bag_items=("identity_card", "birth_certificates", "medicines"),
+        emergency_bag=("Ұлының ингаляторы",),
         children=("Үлкен ұлы 102-ге қоңырау шалуды біледі",),
         digital_safety=("Телефондағы геолокация өшірілді", "Жаңа SIM-карта"),
+        digital_steps=("secure_accounts", "check_spyware", "safe_device"),
         getting_help=("111 — тәулік бойы, тегін", "102 — полиция"),
     )
 
@@ -59,10 +66,17 @@ def _assess(case, actor, history, now):
     made = []
     for instrument_id, yes, unknown, judgement, days_ago in history:
         reason = REASONS[len(made) % 2] if judgement else ""
-        assessment = services.assessment_create(actor=actor, case=case, instrument_id=instrument_id,
-                                                answers=_answers(instrument_id, yes, unknown),
-                                                judgement_level=judgement, judgement_reason=reason)
-        Assessment.objects.filter(pk=assessment.pk).update(assessed_at=now - timedelta(days=days_ago, hours=2))
+        assessment = services.assessment_create(
+            actor=actor,
+            case=case,
+            instrument_id=instrument_id,
+            answers=_answers(instrument_id, yes, unknown),
+            judgement_level=judgement,
+            judgement_reason=reason,
+        )
+        Assessment.objects.filter(pk=assessment.pk).update(
+            assessed_at=now - timedelta(days=days_ago, hours=2)
+        )
         made.append(assessment)
     return made[-1]
 
@@ -71,39 +85,79 @@ def _conferences(slug, users, agencies, referrals, now) -> int:
     """One held conference with follow-up, one coming; the rest of the region's referrals wait."""
     coordinator = users[f"marac.{slug}"]
     participants = [agencies[f"{k}.{slug}"] for k in ("police", "hospital", "cc", "social", "psych")]
-    held = services.conference_create(actor=coordinator, scheduled_for=now + timedelta(days=1), place="Әкімдік, 4-бөлме",
-                                      agencies=participants)
-    coming = services.conference_create(actor=coordinator, scheduled_for=now + timedelta(days=5, hours=3),
-                                        place="Әкімдік, 4-бөлме", agencies=participants)
+    held = services.conference_create(
+        actor=coordinator,
+        scheduled_for=now + timedelta(days=1),
+        place="Әкімдік, 4-бөлме",
+        agencies=participants,
+    )
+    coming = services.conference_create(
+        actor=coordinator,
+        scheduled_for=now + timedelta(days=5, hours=3),
+        place="Әкімдік, 4-бөлме",
+        agencies=participants,
+    )
     for referral in referrals[:2]:
-        referral = services.agenda_add(actor=coordinator, conference=held, referral=referral)
-        advocate = referral.referred_by if referral.referred_by.has_role("caseworker", "supervisor") else \
-            users[f"policesup.{slug}"]  # a police-held case: the police supervisor speaks for her
+        referral = services.agenda_add(actor=coordinator, conference=held, referral_id=referral.pk)
+        advocate = (
+            referral.referred_by
+            if referral.referred_by.has_role("caseworker", "supervisor")
+            else users[f"policesup.{slug}"]
+        )  # a police-held case: the police supervisor speaks for her
         services.survivor_view_record(
-            actor=advocate, referral=referral, expected_version=referral.version,
-            text="Demo: she wants him kept away from the children's school and fears the weekends (synthetic).")
-        for user, text in ((users[f"police.{slug}"], "Demo: two call-outs to the flat since May; an order expired (synthetic)."),
-                           (users[f"health.{slug}"], "Demo: treated for a wrist injury in June (synthetic).")):
+            actor=advocate,
+            referral=referral,
+            expected_version=referral.version,
+            text="Демо: она хочет, чтобы он не подходил к школе детей, и боится выходных (вымышлено).",
+        )
+        for user, text in (
+            (
+                users[f"police.{slug}"],
+                "Демо: с мая два вызова на квартиру; срок защитного предписания истёк (вымышлено).",
+            ),
+            (users[f"health.{slug}"], "Демо: маусымда білегінің жарақаты емделді (ойдан құрастырылған)."),
+        ):
             services.contribution_add(actor=user, referral=referral, body=text)
         referral.refresh_from_db()
-        services.minutes_save(actor=coordinator, referral=referral, expected_version=referral.version,
-                              text="Demo: agreed weekly police visits, a shelter place on request, a forensic record (synthetic).")
+        services.minutes_save(
+            actor=coordinator,
+            referral=referral,
+            expected_version=referral.version,
+            text="Демо: договорились о еженедельных визитах полиции, месте в приюте по её просьбе и судебно-медицинской записи (вымышлено).",
+        )
         for owner, description, due, done in (
-            (agencies[f"police.{slug}"], "Weekly visit to the address; check the protective order", 7, False),
-            (agencies[f"hospital.{slug}"], "Forensic record of the injuries for the prosecutor", 2, True),
-            (agencies[f"social.{slug}"], "Place in a kindergarten for the younger child", 20, False),
+            (
+                agencies[f"police.{slug}"],
+                "Еженедельный визит по адресу; проверка защитного предписания",
+                7,
+                False,
+            ),
+            (agencies[f"hospital.{slug}"], "Жарақаттарды прокурор үшін сот-медициналық тіркеу", 2, True),
+            (agencies[f"social.{slug}"], "Место в детском саду для младшего ребёнка", 20, False),
         ):
-            action = services.action_add(actor=coordinator, referral=referral, description=description,
-                                         owner_agency=owner, due_on=timezone.localdate(now) + timedelta(days=due))
+            action = services.action_add(
+                actor=coordinator,
+                referral=referral,
+                description=description,
+                owner_agency=owner,
+                due_on=timezone.localdate(now) + timedelta(days=due),
+            )
             if done:
-                services.action_update(actor=coordinator, action=action, status="done", expected_version=1)
+                services.action_update(
+                    actor=coordinator,
+                    referral_id=action.referral_id,
+                    action_id=action.pk,
+                    status="done",
+                    expected_version=1,
+                )
     if len(referrals) > 2:
-        services.agenda_add(actor=coordinator, conference=coming, referral=referrals[2])
+        services.agenda_add(actor=coordinator, conference=coming, referral_id=referrals[2].pk)
     # The held conference took place two weeks ago; its police action is now late.
     Conference.objects.filter(pk=held.pk).update(scheduled_for=now - timedelta(days=14))
     services.conference_mark_held(actor=coordinator, conference=held)
-    ConferenceAction.objects.filter(referral__conference=held, owner_agency=agencies[f"police.{slug}"]).update(
-        due_on=timezone.localdate(now) - timedelta(days=4))
+    ConferenceAction.objects.filter(
+        referral__conference=held, owner_agency=agencies[f"police.{slug}"]
+    ).update(due_on=timezone.localdate(now) - timedelta(days=4))
     ConferenceReferral.objects.filter(conference=held).update(listed_at=now - timedelta(days=16))
     return 2
 
@@ -132,13 +186,16 @@ def build(out, world: dict) -> dict:
             if n % 3 == 0:
                 services.safety_plan_save(actor=actor, case=case, expected_version=0, plan=_plan(rnd, n))
                 plans += 1
-            if current.level >= RiskLevel.HIGH and actor.has_role("caseworker", "police_officer", "supervisor"):
+            if current.level >= RiskLevel.HIGH and actor.has_role(
+                "caseworker", "police_officer", "supervisor"
+            ):
                 # Referred three weeks ago, hours after the assessment that brought it (now overdue).
                 Assessment.objects.filter(case=case).update(assessed_at=F("assessed_at") - timedelta(days=21))
                 referral = services.conference_refer(actor=actor, case=case, basis="consent")
                 current.refresh_from_db()
                 ConferenceReferral.objects.filter(pk=referral.pk).update(
-                    referred_at=current.assessed_at + timedelta(hours=3))
+                    referred_at=current.assessed_at + timedelta(hours=3)
+                )
                 referral.refresh_from_db()
                 referrals.append(referral)
                 referred += 1

@@ -43,6 +43,7 @@ class RuleOutcome:
         rule = self.rule
         level = self.level.name() if self.level else ""
         if rule.type in ("count", "weighted"):
+            assert self.band is not None  # count and weighted outcomes always carry their band
             if self.band.max is None:
                 band = _("%(min)s or more") % {"min": self.band.min}
             else:
@@ -59,6 +60,7 @@ class RuleOutcome:
                     "level": level,
                 }
             return _("No deciding question answered yes")
+        assert rule.level is not None  # k_of rules name their level (the loader checked)
         target = instrument.level(rule.level).name()
         text = _(
             "%(score)s of %(total)s listed answers are yes (questions: %(numbers)s); %(k)s or more give %(level)s"
@@ -233,9 +235,11 @@ def judgement_choices(instrument: Instrument, actuarial_level: RiskLevel) -> lis
 
 def _apply(instrument: Instrument, rule: Rule, yes: frozenset[str]) -> RuleOutcome:
     hits = tuple(i for i in rule.items if i in yes)
-    if rule.type == "trigger":
+    if rule.type in ("trigger", "k_of") and rule.level is None:
+        raise AssertionError("the loader requires a level for trigger and k_of rules")
+    if rule.type == "trigger" and rule.level is not None:
         return RuleOutcome(rule, len(hits), hits, instrument.level(rule.level) if hits else None)
-    if rule.type == "k_of":
+    if rule.type == "k_of" and rule.level is not None and rule.k is not None:
         fired = len(hits) >= rule.k
         return RuleOutcome(rule, len(hits), hits, instrument.level(rule.level) if fired else None)
     score = len(hits) if rule.type == "count" else sum(instrument.item(i).weight for i in hits)

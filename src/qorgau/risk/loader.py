@@ -349,7 +349,7 @@ class _Validator:
         rules = self._rules(data.get("rules"), items, levels)
         if max_unknown is not None and max_unknown >= len(items):
             self.fail("max_unknown", f"must be below the number of items ({len(items)})")
-        if self.problems:
+        if self.problems or version is None or max_unknown is None:  # required: already a problem
             raise _Stop
         return Instrument(
             id=instrument_id,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qorgau.core.fields import EncryptedField
 from qorgau.risk.levels import RiskLevel
@@ -29,12 +30,16 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(_("instrument version"))
     digest = models.CharField(max_length=64)
     answers = EncryptedField(kind="json")
+    # Her words beside an answer ({item id: text}), optional; encrypted like the answers.
+    words = EncryptedField(kind="json")
     judgement_level = models.PositiveSmallIntegerField(
         _("raised by professional judgement to"), choices=RiskLevel.choices, null=True, blank=True
     )
     judgement_reason = EncryptedField(_("reason for the professional judgement"), max_length=2000)
     level = models.PositiveSmallIntegerField(_("level"), choices=RiskLevel.choices)
-    actuarial_level = models.PositiveSmallIntegerField(_("level by the instrument"), choices=RiskLevel.choices)
+    actuarial_level = models.PositiveSmallIntegerField(
+        _("level by the instrument"), choices=RiskLevel.choices
+    )
     score = models.PositiveIntegerField(_("score"))
     unknown_count = models.PositiveSmallIntegerField(_("answers not known"), default=0)
     too_many_unknown = models.BooleanField(default=False)
@@ -45,6 +50,9 @@ class Assessment(models.Model):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     # Set by the overdue job once it has told the caseworker, so later runs skip the row cheaply.
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    # Set when something after the assessment makes the next one due at once (a breach of a
+    # protective order, qorgau.protection): the next re-assessment is due at this moment.
+    reassess_by = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-assessed_at"]
@@ -59,7 +67,8 @@ class Assessment(models.Model):
                 fields=["case"], condition=models.Q(is_current=True), name="risk_one_current_assessment"
             ),
             models.CheckConstraint(
-                condition=models.Q(judgement_level__isnull=True) | models.Q(judgement_level__gt=models.F("actuarial_level")),
+                condition=models.Q(judgement_level__isnull=True)
+                | models.Q(judgement_level__gt=models.F("actuarial_level")),
                 name="risk_judgement_only_raises",
             ),
         ]
@@ -97,14 +106,17 @@ class Conference(models.Model):
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
-        HELD = "held", _("Held")
+        HELD = "held", pgettext_lazy("conference", "Held")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
     scheduled_for = models.DateTimeField(_("date and time"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    agencies = models.ManyToManyField("accounts.Agency", related_name="risk_conferences",
-                                      verbose_name=_("participating agencies"))
+    place = models.CharField(pgettext_lazy("venue", "place"), max_length=200, blank=True)
+    agencies = models.ManyToManyField(
+        "accounts.Agency", related_name="risk_conferences", verbose_name=_("participating agencies")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -134,15 +146,19 @@ class ConferenceReferral(models.Model):
 
     class Basis(models.TextChoices):
         CONSENT = "consent", _("She agrees to the referral")
-        RISK_TO_LIFE = "risk_to_life", _("Without her agreement: risk to her life (supervisor's recorded exception)")
+        RISK_TO_LIFE = (
+            "risk_to_life",
+            _("Without her agreement: risk to her life (supervisor's recorded exception)"),
+        )
 
     OPEN_STATUSES = (Status.WAITING, Status.LISTED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="conference_referrals")
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
-    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="referrals")
+    conference = models.ForeignKey(
+        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
     # Codes and counts only ([{"code": "escalation", "count": 3}]): participants see them.
     criteria = models.JSONField(default=list)
@@ -155,8 +171,9 @@ class ConferenceReferral(models.Model):
     listed_at = models.DateTimeField(null=True, blank=True)
     survivor_view = EncryptedField(_("her view"), max_length=5000)
     survivor_view_at = models.DateTimeField(null=True, blank=True)
-    survivor_view_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                         blank=True, related_name="+")
+    survivor_view_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     minutes = EncryptedField(_("minutes"), max_length=20000)
     minutes_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -205,8 +222,9 @@ class ConferenceAction(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(ConferenceReferral, on_delete=models.CASCADE, related_name="actions")
     description = EncryptedField(_("action"), max_length=1000)
-    owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("owner agency"))
+    owner_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner agency")
+    )
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -224,3 +242,26 @@ class ConferenceAction(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status != self.Status.DONE and self.due_on < timezone.localdate()
+
+
+class AssessmentDraft(models.Model):
+    """An assessment begun and not yet saved: the answers and her words as typed, kept on the
+    server (encrypted) so a worker interrupted after question 12 resumes there. One a worker
+    per case; deleted when the assessment is saved."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    instrument_id = models.CharField(_("instrument"), max_length=64)
+    data = EncryptedField(kind="json")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("risk assessment draft")
+        verbose_name_plural = _("risk assessment drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "owner"], name="risk_one_draft_per_worker_and_case")
+        ]
+
+    def __str__(self):
+        return f"draft {self.pk}"

@@ -1,7 +1,10 @@
 """Where risk work appears on other pages: the case page (a section and a header badge) and the
 dashboard (re-assessments due, conference actions, the coordinator's work)."""
 
+from django.utils.translation import gettext as _
+
 from qorgau.cases.policies import works_on_cases
+from qorgau.core.forms import kept_form
 from qorgau.risk import policies, selectors
 from qorgau.risk.forms import ReferralForm
 
@@ -10,7 +13,9 @@ def _summary(request, detail):
     # The section and the badge of one page share one read.
     cache = getattr(request, "_risk_summary", {})
     if detail.case.pk not in cache:
-        cache[detail.case.pk] = selectors.case_risk(actor=request.user, case=detail.case, access=detail.access)
+        cache[detail.case.pk] = selectors.case_risk_get(
+            actor=request.user, case=detail.case, access=detail.access
+        )
         request._risk_summary = cache
     return cache[detail.case.pk]
 
@@ -23,13 +28,16 @@ def case_section(request, detail):
     may_refer = summary.proposal.propose and policies.can_refer(request.user, case, access=detail.access)
     return {
         "template": "risk/case_section.html",
+        "toc": [("risk", _("Risk and safety"))],
         "case": case,
         "risk": summary,
         "may_assess": policies.can_assess(request.user, case, detail.access),
         "may_refer": may_refer,
-        "may_refer_without_consent": may_refer and policies.can_refer(request.user, case, "risk_to_life",
-                                                                      detail.access),
-        "referral_form": ReferralForm() if may_refer else None,
+        "may_refer_without_consent": may_refer
+        and policies.can_refer(request.user, case, "risk_to_life", detail.access),
+        "referral_form": (kept_form(request, "conference_referral_form") or ReferralForm())
+        if may_refer
+        else None,
     }
 
 
@@ -43,14 +51,14 @@ def case_badge(request, detail):
 def reassessments(request):
     if not works_on_cases(request.user):
         return None
-    items, unassessed = selectors.reassessments_for(actor=request.user)
+    items, unassessed = selectors.reassessment_list_due(actor=request.user)
     if not items and not unassessed:
         return None
     return {"template": "risk/panels/reassessments.html", "items": items, "unassessed": unassessed}
 
 
 def conference_actions(request):
-    actions = selectors.my_agency_actions(actor=request.user)
+    actions = selectors.conference_action_list(actor=request.user)
     if not actions:
         return None
     return {"template": "risk/panels/actions.html", "actions": actions}
@@ -61,7 +69,87 @@ def coordinator(request):
         return None
     return {
         "template": "risk/panels/coordinator.html",
-        "waiting": selectors.waiting_referrals(actor=request.user),
-        "upcoming": selectors.upcoming_conferences(actor=request.user),
-        "follow_up": selectors.follow_up(actor=request.user),
+        "waiting": selectors.conference_referral_list_waiting(actor=request.user),
+        "upcoming": selectors.conference_list_upcoming(actor=request.user),
+        "follow_up": selectors.conference_referral_list_follow_up(actor=request.user),
     }
+
+
+def case_summary_part(actor, detail):
+    """The risk part of the printed case summary (only for readers who see the safety section).
+    The safety plan itself is never printed here: it has its own discreet printout for her."""
+    from django.utils import formats, timezone
+
+    summary = selectors.case_risk_get(actor=actor, case=detail.case, access=detail.access)
+    if summary is None:
+        return None
+
+    def day(value):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT") if value else "—"
+
+    current = summary.current
+    if current is None:
+        return _("Risk and safety"), [(_("Level"), _("No risk assessment yet."))]
+    rows = [
+        (_("Level"), current.get_level_display()),
+        (_("Date"), day(current.assessed_at)),
+        (_("Next assessment due"), day(summary.next_due) + (f" ({_('late')})" if summary.overdue else "")),
+        (_("Safety plan"), day(summary.plan.updated_at) if summary.plan else "—"),
+    ]
+    return _("Risk and safety"), rows
+
+
+# --- Columns of the case list ----------------------------------------------------------------------
+
+
+def _due_within(days: int):
+    def q(name):
+        from datetime import timedelta
+
+        from django.db.models import Q
+        from django.utils import timezone
+
+        return Q(**{f"{name}__lte": timezone.now() + timedelta(days=days)})
+
+    return q
+
+
+def list_columns():
+    from django.db.models import Q
+    from django.utils import formats, timezone
+    from django.utils.translation import gettext_lazy
+
+    from qorgau.cases.extensions import ListColumn
+    from qorgau.risk.levels import RiskLevel
+    from qorgau.risk.templatetags.risk_tags import level_class
+
+    def level_filter(level):
+        return lambda name: Q(**{name: int(level)})
+
+    def day(value):
+        text = formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+        return f"{text} ({_('late')})" if value <= timezone.now() else text
+
+    return [
+        ListColumn(
+            key="risk",
+            label=gettext_lazy("Risk level"),
+            section="safety",
+            annotation=selectors.current_level_annotation,
+            display=lambda value: RiskLevel(value).label,
+            css=level_class,
+            filters=tuple((level.key, level.label, level_filter(level)) for level in RiskLevel),
+        ),
+        ListColumn(
+            key="due",
+            label=gettext_lazy("Next assessment due"),
+            section="safety",
+            annotation=selectors.next_due_annotation,
+            display=day,
+            css=lambda value: "danger" if value <= timezone.now() else "",
+            filters=(
+                ("overdue", gettext_lazy("Overdue"), _due_within(0)),
+                ("week", gettext_lazy("Due within 7 days"), _due_within(7)),
+            ),
+        ),
+    ]

@@ -57,6 +57,7 @@ def can_record_survivor_view(actor, referral) -> bool:
 
 # --- The conference -------------------------------------------------------------------------------
 
+
 def _active(actor) -> bool:
     return bool(actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active)
 
@@ -109,6 +110,7 @@ def can_update_action(actor, action, conference) -> bool:
 
 # --- What a participant sees of an agenda case ---------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CriterionView:
     code: str
@@ -135,6 +137,7 @@ class AgendaItemView:
     survivor_view: str = ""
     minutes: str = ""
     case_id: object = None  # only when the viewer may open the case itself
+    agency_ids: frozenset = frozenset()  # the conference's participating agencies
     may_contribute: bool = False
     may_manage: bool = False
     may_record_view: bool = False
@@ -151,7 +154,9 @@ def may_view_agenda_item(actor, referral, agency_ids=None) -> bool:
     return sees_risk(case_access(actor, referral.case))
 
 
-def agenda_item_view(actor, referral, *, current_level=None, contributions=(), actions=()) -> AgendaItemView | None:
+def agenda_item_view(
+    actor, referral, *, current_level=None, contributions=(), actions=()
+) -> AgendaItemView | None:
     """THE policy for what a participant sees of an agenda case (None: nothing at all). The
     caller passes the case's current level and the item's contributions and actions; this
     decides which of them leave the case."""
@@ -184,6 +189,7 @@ def agenda_item_view(actor, referral, *, current_level=None, contributions=(), a
         survivor_view=(referral.survivor_view or "") if (listed or access.is_holder) else "",
         minutes=(referral.minutes or "") if listed else "",
         case_id=referral.case_id if access.can_view else None,
+        agency_ids=frozenset(agency_ids),
         may_contribute=listed and can_contribute(actor, referral, agency_ids),
         may_manage=manage,
         may_record_view=referral.is_open and can_record_survivor_view(actor, referral),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from qorgau.core.pdf import register_fonts
 from qorgau.core.phones import PhoneError, format_phone, normalize_phone
@@ -42,9 +42,11 @@ class SafetyPlan:
     safe_places: tuple[str, ...] = ()
     trusted_contacts: tuple[TrustedContact, ...] = ()
     code_word: str = ""
-    emergency_bag: tuple[str, ...] = ()  # documents and things to keep ready
+    bag_items: tuple[str, ...] = ()  # codes of BAG_ITEMS she chose (printed in the PDF's language)
+    emergency_bag: tuple[str, ...] = ()  # her own words: other documents and things to keep ready
     children: tuple[str, ...] = ()
-    digital_safety: tuple[str, ...] = ()
+    digital_safety: tuple[str, ...] = ()  # her own words about phone and internet
+    digital_steps: tuple[str, ...] = ()  # codes of DIGITAL_STEPS she agreed to (in each printout's language)
     getting_help: tuple[str, ...] = ()  # the way to help: whom to call, the route to a safe place
 
     def to_dict(self) -> dict:
@@ -56,18 +58,22 @@ class SafetyPlan:
         if not isinstance(data, dict):
             raise ValidationError(_("Send the plan as an object with its sections."))
         errors: dict[str, list[str]] = {}
-        unknown = sorted(set(data) - {name for name, *_titles in SECTIONS})
+        unknown = sorted(set(data) - {name for name, *_titles in SECTIONS} - {"bag_items", "digital_steps"})
         if unknown:
             errors["non_field_errors"] = [
                 _("Unknown sections: %(names)s") % {"names": ", ".join(map(str, unknown))}
             ]
-        values = {}
-        for name, *_titles in SECTIONS:
+        values: dict = {}
+        for name in FIELDS:
             try:
                 if name == "trusted_contacts":
                     values[name] = _contacts(data.get(name, []))
                 elif name == "code_word":
                     values[name] = _line(data.get(name, ""))
+                elif name == "bag_items":
+                    values[name] = _codes(data.get(name, []))
+                elif name == "digital_steps":
+                    values[name] = _codes(data.get(name, []), DIGITAL_STEPS)
                 else:
                     values[name] = _lines(data.get(name, []))
             except ValidationError as exc:
@@ -77,8 +83,16 @@ class SafetyPlan:
         return cls(**values)
 
     @property
+    def bag_shown(self) -> list[str]:
+        return bag_labels(self)
+
+    @property
+    def digital_shown(self) -> list[str]:
+        return digital_labels(self)
+
+    @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name, *_titles in SECTIONS)
+        return not any(getattr(self, name) for name in FIELDS)
 
 
 # (field, title on screens, title in the discreet PDF)
@@ -96,16 +110,66 @@ SECTIONS = (
     ("getting_help", gettext_lazy("Getting help"), pgettext_lazy("discreet notes", "Numbers")),
 )
 
-# Suggestions a caseworker can tick for the bag (translated when shown).
-BAG_SUGGESTIONS = (
-    gettext_lazy("Identity card or passport"),
-    gettext_lazy("Children's birth certificates"),
-    gettext_lazy("Money and bank cards"),
-    gettext_lazy("Medicines and prescriptions"),
-    gettext_lazy("Spare keys"),
-    gettext_lazy("Phone charger"),
-    gettext_lazy("Copies of important documents"),
-)
+FIELDS = (*(name for name, *_titles in SECTIONS), "bag_items", "digital_steps")
+
+# What a caseworker can tick for the bag. The plan stores the code, never the words, so each
+# printout names them in its own language; what she adds in her own words is kept as written.
+BAG_ITEMS = {
+    "identity_card": gettext_lazy("Identity card or passport"),
+    "birth_certificates": gettext_lazy("Children's birth certificates"),
+    "money": gettext_lazy("Money and bank cards"),
+    "medicines": gettext_lazy("Medicines and prescriptions"),
+    "keys": gettext_lazy("Spare keys"),
+    "charger": gettext_lazy("Phone charger"),
+    "document_copies": gettext_lazy("Copies of important documents"),
+}
+BAG_SUGGESTIONS = tuple(BAG_ITEMS.values())
+
+# Digital-safety steps (technology-facilitated control: account takeover, spyware, trackers). The
+# screen names each step plainly; the discreet PDF she may carry home uses the plain everyday
+# words beside it, which say nothing about violence or spying to someone who finds the paper.
+DIGITAL_STEPS = {
+    "secure_accounts": gettext_lazy(
+        "Secure her accounts: new passwords, two-step sign-in, sign out of every other device"
+    ),
+    "check_spyware": gettext_lazy(
+        "Check her phone for spyware: unknown apps, apps with administrator rights, a changed cloud account"
+    ),
+    "location_sharing": gettext_lazy("Turn off location sharing and check who can see where she is"),
+    "check_trackers": gettext_lazy("Check the car, bags and the children's things for GPS trackers and tags"),
+    "safe_device": gettext_lazy("Use a safe device he has never had in his hands to contact help"),
+    "keep_copies": gettext_lazy("Keep copies of messages and screenshots where he cannot reach them"),
+}
+DIGITAL_STEPS_DISCREET = {
+    "secure_accounts": pgettext_lazy("discreet notes", "New passwords; sign out of other phones"),
+    "check_spyware": pgettext_lazy("discreet notes", "Look through the apps on the phone"),
+    "location_sharing": pgettext_lazy("discreet notes", "Location settings"),
+    "check_trackers": pgettext_lazy("discreet notes", "Look through the bags and the car"),
+    "safe_device": pgettext_lazy("discreet notes", "Use the other phone"),
+    "keep_copies": pgettext_lazy("discreet notes", "Keep the copies somewhere else"),
+}
+
+
+def digital_labels(plan: "SafetyPlan", discreet: bool = False) -> list[str]:
+    """Digital safety as shown in the active language: the agreed steps, then her own words."""
+    texts = DIGITAL_STEPS_DISCREET if discreet else DIGITAL_STEPS
+    return [str(texts[code]) for code in plan.digital_steps] + list(plan.digital_safety)
+
+
+def bag_code_for(text: str) -> str | None:
+    """The code of a suggestion written out in any of the three languages (older plans kept the words)."""
+    wanted = " ".join(str(text).split()).casefold()
+    for lang in ("en", "kk", "ru"):
+        with translation.override(lang):
+            for code, label in BAG_ITEMS.items():
+                if str(label).casefold() == wanted:
+                    return code
+    return None
+
+
+def bag_labels(plan: "SafetyPlan") -> list[str]:
+    """The bag as shown in the active language: the ticked items, then her own words."""
+    return [str(BAG_ITEMS[code]) for code in plan.bag_items] + list(plan.emergency_bag)
 
 
 def safety_plan_pdf(plan: SafetyPlan, lang: str) -> bytes:
@@ -129,7 +193,12 @@ def safety_plan_pdf(plan: SafetyPlan, lang: str) -> bytes:
             lang=lang,
             invariant=True,  # no creation time in the file: when it was printed is nobody's business
         )
-        heading = ParagraphStyle("h", fontName=bold, fontSize=12, leading=15, spaceBefore=6, spaceAfter=3)
+        # The space between sections is the heading's own space before it, never a spacer after
+        # the last line: a trailing spacer that does not fit is carried to a page of its own, and
+        # she would print an empty second sheet. A heading stays with its first line.
+        heading = ParagraphStyle(
+            "h", fontName=bold, fontSize=12, leading=15, spaceBefore=6 + 2 * mm, spaceAfter=3, keepWithNext=1
+        )
         body = ParagraphStyle("b", fontName=regular, fontSize=10.5, leading=14, leftIndent=4 * mm)
         story = [Paragraph(escape(str(title)), ParagraphStyle("t", parent=heading, fontSize=15, leading=19))]
         for name, _screen_title, pdf_title in SECTIONS:
@@ -138,7 +207,6 @@ def safety_plan_pdf(plan: SafetyPlan, lang: str) -> bytes:
                 continue
             story.append(Paragraph(escape(str(pdf_title)), heading))
             story.extend(Paragraph(escape(line), body) for line in lines)
-            story.append(Spacer(1, 2 * mm))
         doc.build(story)
     return buffer.getvalue()
 
@@ -149,7 +217,21 @@ def _pdf_lines(plan: SafetyPlan, name: str) -> list[str]:
         return [value] if value else []
     if name == "trusted_contacts":
         return [" — ".join(p for p in (c.name, format_phone(c.phone), c.note) if p) for c in value]
+    if name == "emergency_bag":
+        return bag_labels(plan)
+    if name == "digital_safety":
+        return digital_labels(plan, discreet=True)
     return list(value)
+
+
+def _codes(value, known=None) -> tuple[str, ...]:
+    known = BAG_ITEMS if known is None else known
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Choose items from the list."))
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ValidationError(_("Unknown items: %(names)s") % {"names": ", ".join(unknown[:5])})
+    return tuple(dict.fromkeys(value))
 
 
 def _line(value) -> str:

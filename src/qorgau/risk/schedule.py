@@ -15,11 +15,17 @@ def reassessment_days(level: RiskLevel | int) -> int:
     return settings.QORGAU_REASSESS_DAYS[RiskLevel(level).key]
 
 
-def next_due(level: RiskLevel | int, assessed_at: datetime) -> datetime:
+def next_due(
+    level: RiskLevel | int, assessed_at: datetime, brought_forward: datetime | None = None
+) -> datetime:
     """When the next assessment is due. Key it by the assessment's final level (after
-    professional judgement): a raised level is re-assessed as often as an actuarial one."""
-    return assessed_at + timedelta(days=reassessment_days(level))
+    professional judgement): a raised level is re-assessed as often as an actuarial one. An event
+    after the assessment (a breach of a protective order) may bring it forward (`reassess_by`)."""
+    due = assessed_at + timedelta(days=reassessment_days(level))
+    return min(due, brought_forward) if brought_forward is not None else due
 
 
-def is_overdue(level: RiskLevel | int, assessed_at: datetime, now: datetime) -> bool:
-    return now >= next_due(level, assessed_at)
+def is_overdue(
+    level: RiskLevel | int, assessed_at: datetime, now: datetime, brought_forward: datetime | None = None
+) -> bool:
+    return now >= next_due(level, assessed_at, brought_forward)

@@ -5,19 +5,20 @@ The case page's risk section is built from the CaseDetail that `case_detail` alr
 `case.view`; pages and API calls that open risk data on their own audit their own read.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
+from qorgau.accounts.models import User
 from qorgau.cases import selectors as case_selectors
 from qorgau.cases.models import Case, IncidentPerpetrator
-from qorgau.cases.policies import visible_cases_q, works_on_cases
-from qorgau.core.audit import audit_record
+from qorgau.cases.policies import agency_of, visible_cases_q, works_on_cases
+from qorgau.core.audit import audit_record, audit_record_many
 from qorgau.core.names import match_score
 from qorgau.people.models import PersonIndex
 from qorgau.risk import policies
@@ -25,10 +26,46 @@ from qorgau.risk.conference import ConferenceCheck, Criterion, conference_criter
 from qorgau.risk.engine import Result, evaluate_pinned
 from qorgau.risk.levels import RiskLevel
 from qorgau.risk.loader import InstrumentError
-from qorgau.risk.models import Assessment, Conference, ConferenceAction, ConferenceReferral, SafetyPlan
+from qorgau.risk.models import (
+    Assessment,
+    AssessmentDraft,
+    Conference,
+    ConferenceAction,
+    ConferenceReferral,
+    SafetyPlan,
+)
+from qorgau.risk.printout import conference_pdf
 from qorgau.risk.safety_plan import SafetyPlan as PlanDocument
 from qorgau.risk.safety_plan import safety_plan_pdf
 from qorgau.risk.schedule import is_overdue, next_due
+
+# Other apps tell the conference proposal about breaches of protective orders on a case
+# (qorgau.protection registers one): `func(case) -> list[date]`.
+BREACH_SOURCES: list = []
+
+
+def register_breach_source(func) -> None:
+    if func not in BREACH_SOURCES:
+        BREACH_SOURCES.append(func)
+
+
+# Other apps pre-fill questions from what they know (qorgau.protection: "prior incidents known
+# elsewhere" for the prior-violence item): `func(*, actor, case, item_ids) -> {item id: PrefillNote}`.
+# Like the incidents' answers, only "yes" is ever pre-filled, marked, and she can change it.
+PREFILL_SOURCES: list = []
+
+
+def register_prefill_source(func) -> None:
+    if func not in PREFILL_SOURCES:
+        PREFILL_SOURCES.append(func)
+
+
+@dataclass(frozen=True)
+class PrefillNote:
+    """Why a question starts at "yes" when no incident answers it (shown beside the question)."""
+
+    prefill_note: str
+
 
 # Two perpetrator records of one case are taken for the same man when their folded names match at
 # least this well (or they share an IIN or a phone): spelling variants match, a brother does not.
@@ -36,6 +73,7 @@ SAME_PERSON_SCORE = 0.75
 
 
 # --- Conference proposal ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -56,7 +94,9 @@ def incident_groups(case: Case) -> list[list[date]]:
     folded names). An incident with no identified perpetrator counts with every perpetrator: it
     may have been him, and a missed repeat costs more than a proposal someone declines."""
     incidents = dict(case.incidents.values_list("pk", "occurred_on"))
-    links = list(IncidentPerpetrator.objects.filter(incident__case=case).values_list("incident_id", "person_id"))
+    links = list(
+        IncidentPerpetrator.objects.filter(incident__case=case).values_list("incident_id", "person_id")
+    )
     tokens: dict = {}
     exact: dict = {}
     for person_id, kind, digest in PersonIndex.objects.filter(
@@ -76,7 +116,7 @@ def incident_groups(case: Case) -> list[list[date]]:
         return p
 
     for n, a in enumerate(identified):
-        for b in identified[n + 1:]:
+        for b in identified[n + 1 :]:
             same = exact.get(a, set()) & exact.get(b, set()) or (
                 tokens.get(a) and tokens.get(b) and match_score(tokens[a], tokens[b]) >= SAME_PERSON_SCORE
             )
@@ -105,28 +145,46 @@ def proposal_for(case: Case, *, current: Assessment | None = None, now: datetime
     a criterion when it raised the level to high or extreme."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    referrals = list(case.conference_referrals.exclude(status=ConferenceReferral.Status.WITHDRAWN)
-                     .select_related("conference").order_by("-referred_at"))
+    referrals = list(
+        case.conference_referrals.exclude(status=ConferenceReferral.Status.WITHDRAWN)
+        .select_related("conference")
+        .order_by("-referred_at")
+    )
     last = referrals[0] if referrals else None
     open_referral = next((r for r in referrals if r.is_open), None)
     if current is None:
         current = case.risk_assessments.filter(is_current=True).first()
     level, judgement, reason = None, False, ""
     last_day = timezone.localdate(last.referred_at) if last else None
-    recent = last is not None and today <= months_after(last_day, settings.QORGAU_CONFERENCE_REPEAT_MONTHS)
-    if current is not None and (not recent or (current.assessed_at > last.referred_at
-                                               and current.level > (last.level or 0))):
+    recent = last_day is not None and today <= months_after(
+        last_day, settings.QORGAU_CONFERENCE_REPEAT_MONTHS
+    )
+    if current is not None and (
+        last is None
+        or not recent
+        or (current.assessed_at > last.referred_at and current.level > (last.level or 0))
+    ):
         level = current.actuarial_level
         if current.judgement_level and current.judgement_level >= RiskLevel.HIGH:
             judgement, reason = True, current.judgement_reason or "-"
+    breaches = [d for source in BREACH_SOURCES for d in source(case)]
     found: dict = {}
     for dates in incident_groups(case):
         check = conference_criteria(
-            level=level, judgement=judgement, judgement_reason=reason,
-            incident_dates=[d for d in dates if d <= today], last_referral=last_day, now=now,
+            level=level,
+            judgement=judgement,
+            judgement_reason=reason,
+            incident_dates=[d for d in dates if d <= today],
+            last_referral=last_day,
+            now=now,
+            breach_dates=breaches,
         )
         for met in check.criteria:
-            if met.criterion == Criterion.ESCALATION and last_day and not any(d > last_day for d in met.incident_dates):
+            if (
+                met.criterion == Criterion.ESCALATION
+                and last_day
+                and not any(d > last_day for d in met.incident_dates)
+            ):
                 continue  # the same incidents already brought it to a conference
             before = found.get(met.criterion)
             if before is None or len(met.incident_dates) > len(before.incident_dates):
@@ -141,6 +199,7 @@ def criteria_codes(check: ConferenceCheck) -> list[dict]:
 
 
 # --- The case page ---------------------------------------------------------------------------------
+
 
 @dataclass
 class ChartPoint:
@@ -197,25 +256,64 @@ def history_chart(history: list[Assessment], now: datetime) -> dict | None:
     }
 
 
-def case_risk(*, actor, case: Case, access) -> RiskSummary | None:
+def case_risk_get(*, actor: User, case: Case, access) -> RiskSummary | None:
     """The risk section of a case page, or None when the viewer may not see the safety section.
     The caller has read the case through `case_get`/`case_detail` (audited)."""
     if not policies.sees_risk(access):
         return None
     history = list(
-        Assessment.objects.filter(case=case).select_related("agency", "assessed_by").order_by("-assessed_at")
-        [:HISTORY_LIMIT]
+        Assessment.objects.filter(case=case)
+        .select_related("agency", "assessed_by")
+        .order_by("-assessed_at")[:HISTORY_LIMIT]
     )[::-1]
     current = next((a for a in history if a.is_current), None)
     now = timezone.now()
     return RiskSummary(
         current=current,
         history=history,
-        next_due=next_due(current.level, current.assessed_at) if current else None,
-        overdue=bool(current and is_overdue(current.level, current.assessed_at, now)),
+        next_due=next_due(current.level, current.assessed_at, current.reassess_by) if current else None,
+        overdue=bool(current and is_overdue(current.level, current.assessed_at, now, current.reassess_by)),
         proposal=proposal_for(case, current=current, now=now),
         plan=SafetyPlan.objects.filter(case=case).select_related("updated_by", "agency").first(),
         chart=history_chart(history, now),
+    )
+
+
+def current_level_annotation():
+    """The case's current level, for the case list's one query (cases.extensions.ListColumn: the
+    list shows it only where the reader sees the safety section)."""
+    from django.db.models import OuterRef, Subquery
+
+    from qorgau.risk.models import Assessment
+
+    return Subquery(Assessment.objects.filter(case=OuterRef("pk"), is_current=True).values("level")[:1])
+
+
+def next_due_annotation():
+    """When the current assessment must be repeated (its level's interval, from the settings)."""
+    from datetime import timedelta
+
+    from django.db.models import Case, DateTimeField, ExpressionWrapper, F, OuterRef, Subquery, When
+
+    from qorgau.risk.levels import RiskLevel
+    from qorgau.risk.models import Assessment
+    from qorgau.risk.schedule import reassessment_days
+
+    due = Case(
+        *(
+            When(
+                level=level,
+                then=ExpressionWrapper(
+                    F("assessed_at") + timedelta(days=reassessment_days(level)), output_field=DateTimeField()
+                ),
+            )
+            for level in RiskLevel
+        ),
+        output_field=DateTimeField(),
+    )
+    return Subquery(
+        Assessment.objects.filter(case=OuterRef("pk"), is_current=True).annotate(due=due).values("due")[:1],
+        output_field=DateTimeField(),
     )
 
 
@@ -225,6 +323,7 @@ def current_level(case: Case) -> int | None:
 
 # --- Assessments -----------------------------------------------------------------------------------
 
+
 def risk_case(actor, case_id, purpose):
     """The case, if the actor may see it and its safety section; 404 otherwise (as for a case)."""
     case, access = case_selectors.case_get(actor=actor, case_id=case_id, purpose=purpose)
@@ -233,11 +332,16 @@ def risk_case(actor, case_id, purpose):
     return case, access
 
 
-def assessment_list(*, actor, case_id) -> tuple[Case, list[Assessment]]:
+def assessment_list(*, actor: User, case_id) -> tuple[Case, list[Assessment]]:
     case, _access = risk_case(actor, case_id, "risk")
     assessments = list(case.risk_assessments.select_related("agency", "assessed_by"))
-    audit_record(actor=actor, action="assessment.list", object_type="risk.assessment", case_id=case.pk,
-                 detail={"results": len(assessments)})
+    audit_record(
+        actor=actor,
+        action="assessment.list",
+        object_type="risk.assessment",
+        case_id=case.pk,
+        detail={"results": len(assessments)},
+    )
     return case, assessments
 
 
@@ -253,8 +357,11 @@ def explain(assessment: Assessment) -> tuple[Result | None, str]:
     """Evaluate a stored assessment by the instrument version it was made with."""
     try:
         return evaluate_pinned(
-            instrument_id=assessment.instrument_id, version=assessment.version, answers=assessment.answers,
-            judgement_level=assessment.judgement_level, judgement_reason=assessment.judgement_reason or "",
+            instrument_id=assessment.instrument_id,
+            version=assessment.version,
+            answers=assessment.answers,
+            judgement_level=assessment.judgement_level,
+            judgement_reason=assessment.judgement_reason or "",
             digest=assessment.digest,
         ), ""
     except (InstrumentError, ValidationError) as exc:
@@ -270,9 +377,10 @@ class Explanation:
     yes: list  # Item
     unknown: list  # Item
     answers: list  # (Item, answer code)
+    words: dict = field(default_factory=dict)  # item id -> her words beside the answer
 
 
-def explanation(result: Result, answers: dict | None = None) -> Explanation:
+def explanation(result: Result, answers: dict | None = None, words: dict | None = None) -> Explanation:
     instrument = result.instrument
     deciding = set(map(id, result.deciding))
     return Explanation(
@@ -280,10 +388,11 @@ def explanation(result: Result, answers: dict | None = None) -> Explanation:
         yes=[instrument.item(i) for i in result.yes_items],
         unknown=[instrument.item(i) for i in result.unknown_items],
         answers=[(item, answers.get(item.id, "")) for item in instrument.items] if answers else [],
+        words=dict(words or {}),
     )
 
 
-def assessment_get(*, actor, case_id, assessment_id) -> AssessmentDetail:
+def assessment_get(*, actor: User, case_id, assessment_id) -> AssessmentDetail:
     case, _access = risk_case(actor, case_id, "risk")
     try:
         assessment = case.risk_assessments.select_related("agency", "assessed_by").get(pk=assessment_id)
@@ -296,16 +405,22 @@ def assessment_get(*, actor, case_id, assessment_id) -> AssessmentDetail:
 
 # --- Safety plan -----------------------------------------------------------------------------------
 
-def safety_plan_get(*, actor, case_id) -> tuple[Case, SafetyPlan | None, PlanDocument]:
+
+def safety_plan_get(*, actor: User, case_id) -> tuple[Case, SafetyPlan | None, PlanDocument]:
     case, _access = risk_case(actor, case_id, "safety_plan")
     row = SafetyPlan.objects.filter(case=case).select_related("updated_by", "agency").first()
     document = PlanDocument.from_dict(row.content) if row and row.content else PlanDocument()
-    audit_record(actor=actor, action="safety_plan.view", object_type="risk.safetyplan",
-                 object_id=str(row.pk) if row else "", case_id=case.pk)
+    audit_record(
+        actor=actor,
+        action="safety_plan.view",
+        object_type="risk.safetyplan",
+        object_id=str(row.pk) if row else "",
+        case_id=case.pk,
+    )
     return case, row, document
 
 
-def safety_plan_print(*, actor, case_id, lang: str) -> tuple[Case, bytes]:
+def safety_plan_print(*, actor: User, case_id, lang: str) -> tuple[Case, bytes]:
     """The discreet PDF; printing is recorded (a printed plan leaves the system)."""
     case, _access = risk_case(actor, case_id, "safety_plan")
     row = SafetyPlan.objects.filter(case=case).first()
@@ -316,6 +431,7 @@ def safety_plan_print(*, actor, case_id, lang: str) -> tuple[Case, bytes]:
 
 
 # --- Dashboards ------------------------------------------------------------------------------------
+
 
 @dataclass
 class DueItem:
@@ -330,13 +446,13 @@ def due_q(now: datetime, *, within: timedelta = timedelta(0)) -> Q:
     intervals stay configurable and the query stays indexable)."""
     from qorgau.risk.schedule import reassessment_days
 
-    q = Q(pk__in=[])
+    q = Q(reassess_by__lte=now + within)
     for level in RiskLevel:
         q |= Q(level=level, assessed_at__lte=now + within - timedelta(days=reassessment_days(level)))
     return q
 
 
-def reassessments_for(*, actor, within_days: int = 3, limit: int = 15) -> tuple[list[DueItem], int]:
+def reassessment_list_due(*, actor: User, within_days: int = 3, limit: int = 15) -> tuple[list[DueItem], int]:
     """Re-assessments due soon or overdue in the actor's open cases (their own cases; a
     supervisor's: the agency's) and how many open cases have no assessment at all."""
     if not works_on_cases(actor):
@@ -350,16 +466,28 @@ def reassessments_for(*, actor, within_days: int = 3, limit: int = 15) -> tuple[
     due = list(
         Assessment.objects.filter(is_current=True, case__in=cases)
         .filter(due_q(now, within=timedelta(days=within_days)))
-        .select_related("case").order_by("assessed_at")[:200]
+        .select_related("case")
+        .order_by("assessed_at")[:200]
     )
-    items = [DueItem(a.case, a, next_due(a.level, a.assessed_at), is_overdue(a.level, a.assessed_at, now))
-             for a in due]
-    items.sort(key=lambda i: i.due)
-    unassessed = cases.exclude(pk__in=Assessment.objects.filter(is_current=True).values("case_id")).count()
+    items = [
+        DueItem(
+            a.case,
+            a,
+            next_due(a.level, a.assessed_at, a.reassess_by),
+            is_overdue(a.level, a.assessed_at, now, a.reassess_by),
+        )
+        for a in due
+    ]
+    items.sort(key=lambda i: i.due or now)  # current assessments always have a due date
+    # An anti-join on the partial unique index (case where is_current): `NOT IN (every current
+    # assessment in the country)` read the whole table on each dashboard (bench/explain.py).
+    unassessed = cases.filter(
+        ~Exists(Assessment.objects.filter(case=OuterRef("pk"), is_current=True))
+    ).count()
     return items[:limit], unassessed
 
 
-def my_agency_actions(*, actor, limit: int = 20) -> list[ConferenceAction]:
+def conference_action_list(*, actor: User, limit: int = 20) -> list[ConferenceAction]:
     """Open conference actions owned by the actor's agency (its case staff take part)."""
     if not works_on_cases(actor):
         return []
@@ -373,6 +501,7 @@ def my_agency_actions(*, actor, limit: int = 20) -> list[ConferenceAction]:
 
 # --- Conferences -----------------------------------------------------------------------------------
 
+
 @dataclass
 class ConferenceDetail:
     conference: Conference
@@ -380,22 +509,32 @@ class ConferenceDetail:
     may_manage: bool
     waiting: list  # AgendaItemView of waiting referrals (the coordinator)
     open_actions: int
+    agencies: list = field(default_factory=list)  # the participating agencies
 
 
-def conferences_for(*, actor) -> list[Conference]:
+def conference_list(*, actor: User) -> list:
     """The region's conferences for its coordinator; those of the actor's agency for participants."""
     if policies.is_coordinator(actor):
-        qs = Conference.objects.filter(region_id=actor.agency.region_id)
+        qs = Conference.objects.filter(region_id=agency_of(actor).region_id)
     elif works_on_cases(actor):
         qs = Conference.objects.filter(agencies=actor.agency_id)
     else:
         raise PermissionDenied
-    return list(qs.annotate(n_items=Count("referrals", filter=~Q(referrals__status="withdrawn")))
-                .select_related("region").order_by("-scheduled_for")[:100])
+    conferences = list(
+        qs.annotate(n_items=Count("referrals", filter=~Q(referrals__status="withdrawn")))
+        .select_related("region")
+        .prefetch_related("agencies")
+        .order_by("-scheduled_for")[:100]
+    )
+    for conference in conferences:  # what ConferenceOut shows, without a query per conference
+        setattr(conference, "agency_ids", [a.pk for a in conference.agencies.all()])  # noqa: B010
+    return list(conferences)
 
 
 def _current_levels(case_ids) -> dict:
-    return dict(Assessment.objects.filter(case_id__in=list(case_ids), is_current=True).values_list("case_id", "level"))
+    return dict(
+        Assessment.objects.filter(case_id__in=list(case_ids), is_current=True).values_list("case_id", "level")
+    )
 
 
 def _item_views(actor, referrals, *, with_details: bool) -> list:
@@ -404,8 +543,9 @@ def _item_views(actor, referrals, *, with_details: bool) -> list:
     for r in referrals:
         contributions = list(r.contributions.select_related("agency", "author")) if with_details else ()
         actions = list(r.actions.select_related("owner_agency")) if with_details else ()
-        view = policies.agenda_item_view(actor, r, current_level=levels.get(r.case_id),
-                                         contributions=contributions, actions=actions)
+        view = policies.agenda_item_view(
+            actor, r, current_level=levels.get(r.case_id), contributions=contributions, actions=actions
+        )
         if view is not None:
             views.append(view)
     return views
@@ -415,9 +555,11 @@ def _referrals():
     return ConferenceReferral.objects.select_related("case", "agency", "conference", "conference__region")
 
 
-def conference_get(*, actor, conference_id) -> ConferenceDetail:
+def conference_get(*, actor: User, conference_id) -> ConferenceDetail:
     try:
-        conference = Conference.objects.select_related("region").prefetch_related("agencies").get(pk=conference_id)
+        conference = (
+            Conference.objects.select_related("region").prefetch_related("agencies").get(pk=conference_id)
+        )
     except (Conference.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     if not policies.participates(actor, conference):
@@ -426,14 +568,54 @@ def conference_get(*, actor, conference_id) -> ConferenceDetail:
     referrals = list(_referrals().filter(conference=conference).exclude(status="withdrawn"))
     items = _item_views(actor, referrals, with_details=False)
     manage = policies.can_manage_conference(actor, conference)
-    waiting = _item_views(actor, list(_referrals().filter(region_id=conference.region_id, status="waiting")),
-                          with_details=False) if manage else []
+    waiting = (
+        _item_views(
+            actor,
+            list(_referrals().filter(region_id=conference.region_id, status="waiting")),
+            with_details=False,
+        )
+        if manage
+        else []
+    )
     audit_record(actor=actor, action="conference.view", obj=conference, detail={"items": len(items)})
     open_actions = ConferenceAction.objects.filter(referral__in=referrals).exclude(status="done").count()
-    return ConferenceDetail(conference, items, manage, waiting, open_actions)
+    agencies = sorted(conference.agencies.all(), key=lambda a: a.name)
+    setattr(conference, "agency_ids", [a.pk for a in agencies])  # noqa: B010
+    return ConferenceDetail(conference, items, manage, waiting, open_actions, agencies)
 
 
-def agenda_item_get(*, actor, item_id) -> policies.AgendaItemView:
+PRINTABLE = ("agenda", "minutes")
+
+
+def conference_print(*, actor: User, conference_id, document: str, lang: str) -> tuple[Conference, bytes]:
+    """The agenda or the minutes of a conference on paper, as the actor sees them on its pages.
+    The printout is recorded (`conference.print`), and the minutes, which carry what was shared
+    about each case, also in the access log of every case they name."""
+    if document not in PRINTABLE:
+        raise Http404
+    detail = conference_get(actor=actor, conference_id=conference_id)
+    if document == "minutes":
+        referrals = list(_referrals().filter(conference=detail.conference).exclude(status="withdrawn"))
+        items = _item_views(actor, referrals, with_details=True)
+        audit_record_many(
+            actor=actor,
+            action="conference.item_print",
+            case_ids=[v.referral.case_id for v in items],
+            purpose="minutes",
+        )
+    else:
+        items = detail.items
+    audit_record(
+        actor=actor,
+        action="conference.print",
+        obj=detail.conference,
+        detail={"document": document, "lang": lang, "items": len(items)},
+    )
+    pdf = conference_pdf(detail=detail, items=items, document=document, lang=lang, printed_by=actor)
+    return detail.conference, pdf
+
+
+def agenda_item_get(*, actor: User, item_id) -> policies.AgendaItemView:
     """One agenda case as the actor may see it; each read is recorded on the case's access log."""
     try:
         referral = _referrals().get(pk=item_id)
@@ -441,40 +623,122 @@ def agenda_item_get(*, actor, item_id) -> policies.AgendaItemView:
         raise Http404 from None
     [view] = _item_views(actor, [referral], with_details=True) or [None]
     if view is None:
-        audit_record(actor=actor, action="conference.item_view_denied", obj=referral, case_id=referral.case_id)
+        audit_record(
+            actor=actor, action="conference.item_view_denied", obj=referral, case_id=referral.case_id
+        )
         raise Http404
-    audit_record(actor=actor, action="conference.item_view", obj=referral, case_id=referral.case_id,
-                 detail={"contributions": len(view.contributions)})
+    audit_record(
+        actor=actor,
+        action="conference.item_view",
+        obj=referral,
+        case_id=referral.case_id,
+        detail={"contributions": len(view.contributions)},
+    )
     return view
 
 
-def waiting_referrals(*, actor) -> list:
+def conference_referral_list_waiting(*, actor: User) -> list:
     """Referrals of the coordinator's region not yet on an agenda (the minimum only)."""
     if not policies.is_coordinator(actor):
         return []
-    return _item_views(actor, list(_referrals().filter(region_id=actor.agency.region_id, status="waiting")),
-                       with_details=False)
+    return _item_views(
+        actor,
+        list(_referrals().filter(region_id=agency_of(actor).region_id, status="waiting")),
+        with_details=False,
+    )
 
 
-def follow_up(*, actor) -> list[tuple[ConferenceReferral, int, int]]:
+def conference_referral_list_follow_up(*, actor: User) -> list[tuple[ConferenceReferral, int, int]]:
     """Heard cases of the coordinator's region with actions still open: (referral, open, late)."""
     if not policies.is_coordinator(actor):
         return []
     today = timezone.localdate()
     rows = (
-        _referrals().filter(region_id=actor.agency.region_id, status__in=["listed", "heard"])
-        .annotate(open_actions=Count("actions", filter=~Q(actions__status="done")),
-                  late_actions=Count("actions", filter=~Q(actions__status="done") & Q(actions__due_on__lt=today)))
-        .filter(open_actions__gt=0).order_by("-late_actions", "referred_at")[:50]
+        _referrals()
+        .filter(region_id=agency_of(actor).region_id, status__in=["listed", "heard"])
+        .annotate(
+            open_actions=Count("actions", filter=~Q(actions__status="done")),
+            late_actions=Count("actions", filter=~Q(actions__status="done") & Q(actions__due_on__lt=today)),
+        )
+        .filter(open_actions__gt=0)
+        .order_by("-late_actions", "referred_at")[:50]
     )
     return [(r, r.open_actions, r.late_actions) for r in rows]
 
 
-def upcoming_conferences(*, actor, limit: int = 3) -> list[Conference]:
+def conference_list_upcoming(*, actor: User, limit: int = 3) -> list[Conference]:
     try:
-        conferences = conferences_for(actor=actor)
+        conferences = conference_list(actor=actor)
     except PermissionDenied:
         return []
     now = timezone.now() - timedelta(hours=12)
-    return sorted((c for c in conferences if c.scheduled_for >= now and c.status == "scheduled"),
-                  key=lambda c: c.scheduled_for)[:limit]
+    return sorted(
+        (c for c in conferences if c.scheduled_for >= now and c.status == "scheduled"),
+        key=lambda c: c.scheduled_for,
+    )[:limit]
+
+
+def assessment_draft_get(*, actor: User, case: Case) -> AssessmentDraft | None:
+    """The actor's own unfinished assessment of this case, if any (its read is recorded)."""
+    if not policies.can_assess(actor, case):
+        return None
+    draft = AssessmentDraft.objects.filter(case=case, owner=actor).first()
+    if draft is not None:
+        audit_record(actor=actor, action="assessment_draft.view", obj=draft, case_id=case.pk)
+    return draft
+
+
+# Questions the incidents already answer: pre-filled "yes" (never "no") and marked so. Keyed by the
+# item ids of the instruments (risk/instruments/*), which a published version never changes.
+def _weapon(incident) -> bool:
+    return incident.weapon in ("firearm", "knife", "object")
+
+
+def _firearm(incident) -> bool:
+    return incident.weapon == "firearm"
+
+
+def _injured(incident) -> bool:
+    return incident.injuries in ("minor", "serious", "life_threatening")
+
+
+def _sexual(incident) -> bool:
+    from qorgau.cases.classification import SEXUAL_TYPES
+
+    return incident.gbv_type in SEXUAL_TYPES
+
+
+PREFILL = {
+    "weapons": _weapon,
+    "weapon": _weapon,
+    "gun": _firearm,
+    "injury": _injured,
+    "sexual_abuse": _sexual,
+    "forced_sex": _sexual,
+}
+
+
+def assessment_prefill(*, case: Case, instrument, actor=None) -> dict[str, object]:
+    """{item id: the incident that answers it} for the questions the recorded incidents answer
+    "yes" (a weapon recorded, an injury in the latest incident, sexual violence), then {item id:
+    PrefillNote} for those the registered sources answer for this actor."""
+    incidents = list(case.incidents.order_by("-occurred_on"))
+    found: dict[str, object] = {}
+    for item in instrument.items:
+        check = PREFILL.get(item.id)
+        if check is None:
+            continue
+        pool = incidents[:1] if item.id == "injury" else incidents  # "this incident": the latest
+        hit = next((i for i in pool if check(i)), None)
+        if hit is not None:
+            found[item.id] = hit
+    if actor is not None:
+        open_items = {item.id for item in instrument.items} - set(found)
+        for source in PREFILL_SOURCES:
+            if not open_items:
+                break
+            for item_id, note in source(actor=actor, case=case, item_ids=frozenset(open_items)).items():
+                if item_id in open_items:
+                    found[item_id] = note
+                    open_items.discard(item_id)
+    return found

@@ -4,8 +4,11 @@ audit event in one transaction. Callers pass form-validated data."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from qorgau.accounts.models import User
 from qorgau.accounts.roles import Role
 from qorgau.cases.models import Case
-from qorgau.cases.services import _event
+from qorgau.cases.policies import agency_id_of, agency_of
+from qorgau.cases.services import _event, case_qs_select_for_update
 from qorgau.core.audit import audit_record
 from qorgau.core.errors import Conflict
 from qorgau.notifications.services import notify
@@ -24,6 +28,7 @@ from qorgau.risk.levels import RiskLevel
 from qorgau.risk.loader import InstrumentError, get_instrument
 from qorgau.risk.models import (
     Assessment,
+    AssessmentDraft,
     Conference,
     ConferenceAction,
     ConferenceReferral,
@@ -46,7 +51,21 @@ MIN_REASON = 20
 
 def _lock(case: Case) -> Case:
     """Serialise writes to one case's risk data (the current assessment, the plan's version)."""
-    return Case.objects.select_for_update().select_related("holding_agency").get(pk=case.pk)
+    return case_qs_select_for_update().get(pk=case.pk)
+
+
+def conference_qs_select_for_update() -> QuerySet[Conference]:
+    return Conference.objects.select_for_update()
+
+
+def conference_referral_qs_select_for_update() -> QuerySet[ConferenceReferral]:
+    return ConferenceReferral.objects.select_for_update(of=("self",)).select_related("case", "conference")
+
+
+def conference_action_qs_select_for_update() -> QuerySet[ConferenceAction]:
+    return ConferenceAction.objects.select_for_update(of=("self",)).select_related(
+        "referral__case", "referral__conference", "owner_agency"
+    )
 
 
 def _not_closed(case: Case) -> None:
@@ -56,9 +75,18 @@ def _not_closed(case: Case) -> None:
 
 # --- Assessments -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def assessment_create(*, actor, case: Case, instrument_id: str, answers: dict, judgement_level=None,
-                      judgement_reason: str = "") -> Assessment:
+def assessment_create(
+    *,
+    actor: User,
+    case: Case,
+    instrument_id: str,
+    answers: dict,
+    judgement_level=None,
+    judgement_reason: str = "",
+    words: dict | None = None,
+) -> Assessment:
     """Evaluate the answers with the newest version of the instrument and keep the assessment,
     pinned to that version. Raises ValidationError keyed instrument/answers/judgement_level/
     judgement_reason; the engine refuses a judgement that does not raise the level."""
@@ -72,12 +100,17 @@ def assessment_create(*, actor, case: Case, instrument_id: str, answers: dict, j
     result = evaluate(instrument, answers, judgement_level=judgement_level, judgement_reason=judgement_reason)
     locked = _lock(case)
     Assessment.objects.filter(case=locked, is_current=True).update(is_current=False)
-    assessment = Assessment(
+    assessment = Assessment(  # type: ignore[misc]  # answers: an EncryptedField(kind="json") holds a dict
         case=locked,
         instrument_id=instrument.id,
         version=instrument.version,
         digest=instrument.digest,
         answers={item.id: str(answers[item.id]) for item in instrument.items},
+        words={
+            item.id: said.strip()[:WORDS_MAX_LENGTH]
+            for item in instrument.items
+            if (said := str((words or {}).get(item.id) or "")).strip()
+        },
         judgement_level=result.judgement_level,
         judgement_reason=result.judgement_reason,
         level=result.level,
@@ -89,18 +122,78 @@ def assessment_create(*, actor, case: Case, instrument_id: str, answers: dict, j
         agency_id=actor.agency_id,
     )
     assessment.save()
+    AssessmentDraft.objects.filter(case=locked, owner=actor).delete()  # the draft became this
     _event(locked, "risk_assessed", actor, section=SAFETY, level=result.level.key)
-    audit_record(actor=actor, action="assessment.create", obj=assessment, case_id=locked.pk, detail={
-        "instrument": instrument.id, "version": instrument.version, "level": result.level.key,
-        "actuarial_level": result.actuarial_level.key, "judgement": result.raised_by_judgement,
-    })
+    audit_record(
+        actor=actor,
+        action="assessment.create",
+        obj=assessment,
+        case_id=locked.pk,
+        detail={
+            "instrument": instrument.id,
+            "version": instrument.version,
+            "level": result.level.key,
+            "actuarial_level": result.actuarial_level.key,
+            "judgement": result.raised_by_judgement,
+        },
+    )
     return assessment
+
+
+WORDS_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def assessment_draft_save(*, actor: User, case: Case, instrument_id: str, data: dict) -> AssessmentDraft:
+    """Keep an unfinished assessment (answers and her words as typed, encrypted) to resume later.
+    Only the instrument's own fields are kept; one draft a worker per case."""
+    if not policies.can_assess(actor, case):
+        raise PermissionDenied
+    _not_closed(case)
+    try:
+        instrument = get_instrument(instrument_id)
+    except InstrumentError:
+        raise ValidationError({"instrument": _("Choose one of the risk instruments.")}) from None
+    allowed = {f"a_{i.id}" for i in instrument.items} | {f"w_{i.id}" for i in instrument.items}
+    allowed |= {"judgement_level", "judgement_reason"}
+    kept = {k: str(v)[:WORDS_MAX_LENGTH] for k, v in data.items() if k in allowed and str(v).strip()}
+    draft, _created = AssessmentDraft.objects.select_for_update().get_or_create(
+        case=case, owner=actor, defaults={"instrument_id": instrument.id, "data": kept}
+    )
+    draft.instrument_id, draft.data = instrument.id, kept
+    draft.save()
+    audit_record(
+        actor=actor,
+        action="assessment_draft.save",
+        obj=draft,
+        case_id=case.pk,
+        detail={"instrument": instrument.id, "answered": sum(1 for k in kept if k.startswith("a_"))},
+    )
+    return draft
+
+
+@transaction.atomic
+def assessment_drafts_purge(*, now=None) -> int:
+    """Erase drafts not saved again for QORGAU_RISK_DRAFT_DAYS: a draft is never an assessment (no
+    level, no due date, no statistics), only her words waiting, and an abandoned one must not keep
+    them. Idempotent: a second run finds nothing."""
+    limit = (now or timezone.now()) - timedelta(days=settings.QORGAU_RISK_DRAFT_DAYS)
+    count, _by_model = AssessmentDraft.objects.filter(updated_at__lt=limit).delete()
+    if count:
+        audit_record(
+            actor=None,
+            action="assessment_draft.purge",
+            object_type="risk.assessmentdraft",
+            detail={"count": count, "days": settings.QORGAU_RISK_DRAFT_DAYS},
+        )
+    return count
 
 
 # --- Safety plan -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def safety_plan_save(*, actor, case: Case, expected_version: int, plan: PlanDocument) -> SafetyPlan:
+def safety_plan_save(*, actor: User, case: Case, expected_version: int, plan: PlanDocument) -> SafetyPlan:
     """Save the plan if nobody saved it since the version the editor started from (0: no plan
     yet); otherwise raise Conflict and change nothing."""
     if not policies.can_edit_safety_plan(actor, case):
@@ -110,27 +203,32 @@ def safety_plan_save(*, actor, case: Case, expected_version: int, plan: PlanDocu
     if (row.version if row else 0) != expected_version:
         raise Conflict(PLAN_CONFLICT)
     if row is None:
-        row = SafetyPlan(case=locked, version=1, updated_by=actor, agency_id=actor.agency_id)
+        row = SafetyPlan(case=locked, version=1, updated_by=actor, agency_id=agency_id_of(actor))
     else:
         row.version += 1
     row.content = plan.to_dict()
-    row.updated_at, row.updated_by, row.agency_id = timezone.now(), actor, actor.agency_id
+    row.updated_at, row.updated_by, row.agency_id = timezone.now(), actor, agency_id_of(actor)
     row.save()
     _event(locked, "safety_plan_saved", actor, section=SAFETY)
-    audit_record(actor=actor, action="safety_plan.update", obj=row, case_id=locked.pk,
-                 detail={"version": row.version})
+    audit_record(
+        actor=actor, action="safety_plan.update", obj=row, case_id=locked.pk, detail={"version": row.version}
+    )
     return row
 
 
 # --- Referral to the conference --------------------------------------------------------------------
 
+
 def _coordinators(region_id) -> list[User]:
-    return list(User.objects.filter(is_active=True, agency__region_id=region_id,
-                                    role_links__role=Role.CONFERENCE_COORDINATOR).distinct())
+    return list(
+        User.objects.filter(
+            is_active=True, agency__region_id=region_id, role_links__role=Role.CONFERENCE_COORDINATOR
+        ).distinct()
+    )
 
 
 @transaction.atomic
-def conference_refer(*, actor, case: Case, basis: str, reason: str = "") -> ConferenceReferral:
+def conference_refer(*, actor: User, case: Case, basis: str, reason: str = "") -> ConferenceReferral:
     """Refer the case to its region's risk conference. Only while a criterion holds (the
     referral keeps which) and the case is not already waiting or listed."""
     if basis not in ConferenceReferral.Basis.values:
@@ -143,8 +241,12 @@ def conference_refer(*, actor, case: Case, basis: str, reason: str = "") -> Conf
     if proposal.open_referral is not None:
         raise ValidationError(_("This case is already waiting for a risk conference or on its agenda."))
     if not proposal.check.refer:
-        raise ValidationError(_("No referral criterion holds for this case. Record an assessment first; "
-                                "professional judgement that raises the level to high is a criterion."))
+        raise ValidationError(
+            _(
+                "No referral criterion holds for this case. Record an assessment first; "
+                "professional judgement that raises the level to high is a criterion."
+            )
+        )
     reason = reason.strip()
     if basis == ConferenceReferral.Basis.RISK_TO_LIFE and len(reason) < MIN_REASON:
         raise ValidationError({"reason": _("Explain why her life is at risk (at least 20 characters).")})
@@ -156,19 +258,30 @@ def conference_refer(*, actor, case: Case, basis: str, reason: str = "") -> Conf
         basis=basis,
         basis_reason=reason if basis == ConferenceReferral.Basis.RISK_TO_LIFE else "",
         referred_by=actor,
-        agency_id=actor.agency_id,
+        agency_id=agency_id_of(actor),
     )
     referral.save()
     codes = list(proposal.check.codes)
     _event(locked, "conference_referred", actor, section=SAFETY)
-    audit_record(actor=actor, action="conference_referral.create", obj=referral, case_id=locked.pk,
-                 detail={"criteria": codes, "basis": basis})
-    notify(users=_coordinators(referral.region_id), kind="risk_referral_waiting", url="/risk/conferences/",
-           params={"number": locked.number}, dedupe_key=f"risk-referral:{referral.pk}")
+    audit_record(
+        actor=actor,
+        action="conference_referral.create",
+        obj=referral,
+        case_id=locked.pk,
+        detail={"criteria": codes, "basis": basis},
+    )
+    notify(
+        users=_coordinators(referral.region_id),
+        kind="risk_referral_waiting",
+        url="/risk/conferences/",
+        params={"number": locked.number},
+        dedupe_key=f"risk-referral:{referral.pk}",
+    )
     return referral
 
 
 # --- Conferences -----------------------------------------------------------------------------------
+
 
 def _check_agencies(agencies, region_id) -> list:
     agencies = list(agencies)
@@ -180,25 +293,32 @@ def _check_agencies(agencies, region_id) -> list:
 
 
 @transaction.atomic
-def conference_create(*, actor, scheduled_for, place: str, agencies) -> Conference:
+def conference_create(*, actor: User, scheduled_for, place: str, agencies) -> Conference:
     if not policies.is_coordinator(actor):
         raise PermissionDenied
-    region_id = actor.agency.region_id
+    region_id = agency_of(actor).region_id
     if scheduled_for < timezone.now():
         raise ValidationError({"scheduled_for": _("Choose a date and time in the future.")})
     agencies = _check_agencies(agencies, region_id)
-    conference = Conference.objects.create(region_id=region_id, scheduled_for=scheduled_for,
-                                           place=place.strip(), created_by=actor)
+    conference = Conference.objects.create(
+        region_id=region_id, scheduled_for=scheduled_for, place=place.strip(), created_by=actor
+    )
     conference.agencies.set(agencies)
-    audit_record(actor=actor, action="conference.create", obj=conference,
-                 detail={"agencies": sorted(a.pk for a in agencies)})
+    setattr(conference, "agency_ids", [a.pk for a in agencies])  # noqa: B010
+    audit_record(
+        actor=actor,
+        action="conference.create",
+        obj=conference,
+        detail={"agencies": sorted(a.pk for a in agencies)},
+    )
     return conference
 
 
 @transaction.atomic
-def conference_update(*, actor, conference: Conference, expected_version: int, scheduled_for, place: str,
-                      agencies) -> Conference:
-    locked = Conference.objects.select_for_update().get(pk=conference.pk)
+def conference_update(
+    *, actor: User, conference: Conference, expected_version: int, scheduled_for, place: str, agencies
+) -> Conference:
+    locked = conference_qs_select_for_update().get(pk=conference.pk)
     if not policies.can_manage_conference(actor, locked):
         raise PermissionDenied
     if locked.version != expected_version:
@@ -211,15 +331,19 @@ def conference_update(*, actor, conference: Conference, expected_version: int, s
     locked.version += 1
     locked.save()
     locked.agencies.set(agencies)
-    audit_record(actor=actor, action="conference.update", obj=locked,
-                 detail={"agencies": sorted(a.pk for a in agencies)})
+    audit_record(
+        actor=actor,
+        action="conference.update",
+        obj=locked,
+        detail={"agencies": sorted(a.pk for a in agencies)},
+    )
     return locked
 
 
 @transaction.atomic
-def conference_mark_held(*, actor, conference: Conference) -> Conference:
+def conference_mark_held(*, actor: User, conference: Conference) -> Conference:
     """The meeting took place: its listed cases are heard and move to follow-up."""
-    locked = Conference.objects.select_for_update().get(pk=conference.pk)
+    locked = conference_qs_select_for_update().get(pk=conference.pk)
     if not policies.can_manage_conference(actor, locked):
         raise PermissionDenied
     if locked.status == Conference.Status.HELD:
@@ -237,14 +361,18 @@ def conference_mark_held(*, actor, conference: Conference) -> Conference:
 
 
 @transaction.atomic
-def agenda_add(*, actor, conference: Conference, referral: ConferenceReferral) -> ConferenceReferral:
-    """Put a waiting case on the conference's agenda; its referring agency takes part."""
-    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+def agenda_add(*, actor: User, conference: Conference, referral_id) -> ConferenceReferral:
+    """Put a waiting case on the conference's agenda; its referring agency takes part. A referral
+    of another region is as unknown to this coordinator as a random id (404)."""
+    conference = conference_qs_select_for_update().get(pk=conference.pk)
     if not policies.can_manage_conference(actor, conference):
         raise PermissionDenied
-    referral = ConferenceReferral.objects.select_for_update().select_related("case").get(pk=referral.pk)
-    if referral.region_id != conference.region_id:
-        raise ValidationError({"referral": _("This case was referred in another region.")})
+    try:
+        referral = conference_referral_qs_select_for_update().get(
+            pk=referral_id, region_id=conference.region_id
+        )
+    except (ConferenceReferral.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
     if referral.status != ConferenceReferral.Status.WAITING:
         raise ValidationError({"referral": _("This case is not waiting for a conference.")})
     if conference.status != Conference.Status.SCHEDULED:
@@ -255,31 +383,47 @@ def agenda_add(*, actor, conference: Conference, referral: ConferenceReferral) -
     conference.agencies.add(referral.agency_id)
     day = timezone.localdate(conference.scheduled_for).isoformat()
     _event(referral.case, "conference_listed", actor, section=SAFETY, date=day)
-    audit_record(actor=actor, action="conference.agenda_add", obj=referral, case_id=referral.case_id,
-                 detail={"conference": str(conference.pk)})
-    notify(users=[referral.referred_by, referral.case.assigned_to], kind="risk_conference_listed",
-           url=f"/cases/{referral.case_id}/", params={"number": referral.case.number, "date": day},
-           dedupe_key=f"risk-listed:{referral.pk}:{conference.pk}")
+    audit_record(
+        actor=actor,
+        action="conference.agenda_add",
+        obj=referral,
+        case_id=referral.case_id,
+        detail={"conference": str(conference.pk)},
+    )
+    notify(
+        users=[referral.referred_by, referral.case.assigned_to],
+        kind="risk_conference_listed",
+        url=f"/cases/{referral.case_id}/",
+        params={"number": referral.case.number, "date": day},
+        dedupe_key=f"risk-listed:{referral.pk}:{conference.pk}",
+    )
     return referral
 
 
 @transaction.atomic
-def contribution_add(*, actor, referral: ConferenceReferral, body: str) -> Contribution:
+def contribution_add(*, actor: User, referral: ConferenceReferral, body: str) -> Contribution:
     """What the actor's agency knows, shared with this conference's participants for this case
     only: a sharing decision, recorded with the agencies it reaches."""
     referral = ConferenceReferral.objects.select_related("case", "conference").get(pk=referral.pk)
-    agency_ids = sorted(referral.conference.agencies.values_list("pk", flat=True)) if referral.conference else []
+    agency_ids = (
+        sorted(referral.conference.agencies.values_list("pk", flat=True)) if referral.conference else []
+    )
     if not policies.can_contribute(actor, referral, set(agency_ids)):
         raise PermissionDenied
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write what your agency knows.")})
-    contribution = Contribution(referral=referral, agency_id=actor.agency_id, author=actor, body=body)
+    contribution = Contribution(referral=referral, agency_id=agency_id_of(actor), author=actor, body=body)
     contribution.full_clean(exclude=["referral", "agency", "author"])
     contribution.save()
     _event(referral.case, "conference_shared", actor, section="holder", agency_id=actor.agency_id)
-    audit_record(actor=actor, action="conference.share", obj=contribution, case_id=referral.case_id,
-                 detail={"conference": str(referral.conference_id), "shared_with": agency_ids})
+    audit_record(
+        actor=actor,
+        action="conference.share",
+        obj=contribution,
+        case_id=referral.case_id,
+        detail={"conference": str(referral.conference_id), "shared_with": agency_ids},
+    )
     return contribution
 
 
@@ -289,32 +433,58 @@ def _listed(referral: ConferenceReferral) -> None:
 
 
 @transaction.atomic
-def action_add(*, actor, referral: ConferenceReferral, description: str, owner_agency, due_on) -> ConferenceAction:
+def action_add(
+    *, actor: User, referral: ConferenceReferral, description: str, owner_agency, due_on
+) -> ConferenceAction:
     referral = ConferenceReferral.objects.select_related("case", "conference").get(pk=referral.pk)
     _listed(referral)
-    if not policies.can_manage_conference(actor, referral.conference):
+    conference = referral.conference
+    assert conference is not None  # _listed said so
+    if not policies.can_manage_conference(actor, conference):
         raise PermissionDenied
-    if not referral.conference.agencies.filter(pk=owner_agency.pk).exists():
+    if not conference.agencies.filter(pk=owner_agency.pk).exists():
         raise ValidationError({"owner_agency": _("Choose one of the participating agencies.")})
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The due date cannot be in the past.")})
-    action = ConferenceAction(referral=referral, description=description.strip(), owner_agency=owner_agency,
-                              due_on=due_on, created_by=actor)
+    action = ConferenceAction(
+        referral=referral,
+        description=description.strip(),
+        owner_agency=owner_agency,
+        due_on=due_on,
+        created_by=actor,
+    )
     action.full_clean(exclude=["referral", "owner_agency", "created_by"])
     action.save()
     _event(referral.case, "conference_action_added", actor, section=SAFETY, agency_id=owner_agency.pk)
-    audit_record(actor=actor, action="conference_action.create", obj=action, case_id=referral.case_id,
-                 detail={"owner_agency": owner_agency.pk, "due_on": due_on.isoformat()})
-    owners = User.objects.filter(agency=owner_agency, is_active=True, role_links__role=Role.SUPERVISOR).distinct()
-    notify(users=list(owners), kind="risk_conference_action", url=reverse("risk:agenda_item", args=[referral.pk]),
-           params={"number": referral.case.number, "date": due_on.isoformat()}, dedupe_key=f"conf-action:{action.pk}")
+    audit_record(
+        actor=actor,
+        action="conference_action.create",
+        obj=action,
+        case_id=referral.case_id,
+        detail={"owner_agency": owner_agency.pk, "due_on": due_on.isoformat()},
+    )
+    owners = User.objects.filter(
+        agency=owner_agency, is_active=True, role_links__role=Role.SUPERVISOR
+    ).distinct()
+    notify(
+        users=list(owners),
+        kind="risk_conference_action",
+        url=reverse("risk:agenda_item", args=[referral.pk]),
+        params={"number": referral.case.number, "date": due_on.isoformat()},
+        dedupe_key=f"conf-action:{action.pk}",
+    )
     return action
 
 
 @transaction.atomic
-def action_update(*, actor, action: ConferenceAction, status: str, expected_version: int) -> ConferenceAction:
-    locked = ConferenceAction.objects.select_for_update(of=("self",)).select_related(
-        "referral__case", "referral__conference", "owner_agency").get(pk=action.pk)
+def action_update(
+    *, actor: User, referral_id, action_id, status: str, expected_version: int
+) -> ConferenceAction:
+    """One action of one agenda case (404 for an action of another case)."""
+    try:
+        locked = conference_action_qs_select_for_update().get(pk=action_id, referral_id=referral_id)
+    except (ConferenceAction.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
     if not policies.can_update_action(actor, locked, locked.referral.conference):
         raise PermissionDenied
     if locked.version != expected_version:
@@ -327,16 +497,25 @@ def action_update(*, actor, action: ConferenceAction, status: str, expected_vers
     locked.done_at = timezone.now() if status == ConferenceAction.Status.DONE else None
     locked.save(update_fields=["status", "version", "done_at"])
     if status == ConferenceAction.Status.DONE:
-        _event(locked.referral.case, "conference_action_done", actor, section=SAFETY,
-               agency_id=locked.owner_agency_id)
-    audit_record(actor=actor, action="conference_action.update", obj=locked, case_id=locked.referral.case_id,
-                 detail={"status": status})
+        _event(
+            locked.referral.case,
+            "conference_action_done",
+            actor,
+            section=SAFETY,
+            agency_id=locked.owner_agency_id,
+        )
+    audit_record(
+        actor=actor,
+        action="conference_action.update",
+        obj=locked,
+        case_id=locked.referral.case_id,
+        detail={"status": status},
+    )
     return locked
 
 
-def _text_update(*, actor, referral, field: str, text: str, expected_version: int, allowed, kind: str):
-    locked = ConferenceReferral.objects.select_for_update(of=("self",)).select_related("case", "conference").get(
-        pk=referral.pk)
+def _text_update(*, actor: User, referral, field: str, text: str, expected_version: int, allowed, kind: str):
+    locked = conference_referral_qs_select_for_update().get(pk=referral.pk)
     if not allowed(locked):
         raise PermissionDenied
     if locked.status == ConferenceReferral.Status.WITHDRAWN:
@@ -357,23 +536,56 @@ def _text_update(*, actor, referral, field: str, text: str, expected_version: in
     return locked
 
 
-def survivor_view_record(*, actor, referral: ConferenceReferral, text: str, expected_version: int):
+def survivor_view_record(*, actor: User, referral: ConferenceReferral, text: str, expected_version: int):
     """Her view of the risk and of what should happen, as her advocate recorded it with her."""
     with transaction.atomic():
-        return _text_update(actor=actor, referral=referral, field="survivor_view", text=text,
-                            expected_version=expected_version, kind="survivor_view_recorded",
-                            allowed=lambda r: policies.can_record_survivor_view(actor, r))
+        return _text_update(
+            actor=actor,
+            referral=referral,
+            field="survivor_view",
+            text=text,
+            expected_version=expected_version,
+            kind="survivor_view_recorded",
+            allowed=lambda r: policies.can_record_survivor_view(actor, r),
+        )
 
 
-def minutes_save(*, actor, referral: ConferenceReferral, text: str, expected_version: int):
+def minutes_save(*, actor: User, referral: ConferenceReferral, text: str, expected_version: int):
     with transaction.atomic():
-        return _text_update(actor=actor, referral=referral, field="minutes", text=text,
-                            expected_version=expected_version, kind="conference_minutes",
-                            allowed=lambda r: r.conference_id is not None
-                            and policies.can_manage_conference(actor, r.conference))
+        return _text_update(
+            actor=actor,
+            referral=referral,
+            field="minutes",
+            text=text,
+            expected_version=expected_version,
+            kind="conference_minutes",
+            allowed=lambda r: (
+                r.conference_id is not None and policies.can_manage_conference(actor, r.conference)
+            ),
+        )
+
+
+def reassessment_bring_forward(*, case: Case, at, reason: str) -> bool:
+    """Make the case's next re-assessment due at `at` (a breach of a protective order: the risk
+    has changed). Called inside the caller's transaction, after its own policy check; the overdue
+    job tells the caseworker again. False when the case has no assessment yet (it is already
+    "not assessed" on every list)."""
+    changed = Assessment.objects.filter(case=case, is_current=True).update(
+        reassess_by=at, overdue_notified_at=None
+    )
+    if changed:
+        audit_record(
+            actor=None,
+            action="assessment.bring_forward",
+            object_type="risk.assessment",
+            case_id=case.pk,
+            detail={"reason": reason},
+        )
+    return bool(changed)
 
 
 # --- The overdue job -------------------------------------------------------------------------------
+
 
 def reassessments_overdue_notify(*, now=None, batch: int = 500) -> int:
     """Tell each caseworker once per overdue assessment (no caseworker: the holding agency's
@@ -395,16 +607,31 @@ def reassessments_overdue_notify(*, now=None, batch: int = 500) -> int:
                 break
             for assessment in due:
                 case = assessment.case
-                users = [case.assigned_to] if case.assigned_to and case.assigned_to.is_active else \
-                    _supervisors(case.holding_agency_id)
-                sent += len(notify(users=users, kind="risk_reassessment_overdue", url=f"/cases/{case.pk}/",
-                                   params={"number": case.number, "level": RiskLevel(assessment.level).key},
-                                   dedupe_key=f"risk-overdue:{assessment.pk}"))
+                users = (
+                    [case.assigned_to]
+                    if case.assigned_to and case.assigned_to.is_active
+                    else _supervisors(case.holding_agency_id)
+                )
+                sent += len(
+                    notify(
+                        users=users,
+                        kind="risk_reassessment_overdue",
+                        url=f"/cases/{case.pk}/",
+                        params={"number": case.number, "level": RiskLevel(assessment.level).key},
+                        dedupe_key=f"risk-overdue:{assessment.pk}",
+                    )
+                )
             Assessment.objects.filter(pk__in=[a.pk for a in due]).update(overdue_notified_at=now)
-            audit_record(actor=None, action="assessment.overdue_notify", object_type="risk.assessment",
-                         detail={"assessments": len(due)})
+            audit_record(
+                actor=None,
+                action="assessment.overdue_notify",
+                object_type="risk.assessment",
+                detail={"assessments": len(due)},
+            )
     return sent
 
 
 def _supervisors(agency_id) -> list[User]:
-    return list(User.objects.filter(is_active=True, agency_id=agency_id, role_links__role=Role.SUPERVISOR).distinct())
+    return list(
+        User.objects.filter(is_active=True, agency_id=agency_id, role_links__role=Role.SUPERVISOR).distinct()
+    )

@@ -15,3 +15,13 @@ def notify_overdue_reassessments() -> int:
         return services.reassessments_overdue_notify()
     finally:
         audit_source.reset(token)
+
+
+@db_periodic_task(crontab(minute="37"))
+def purge_assessment_drafts() -> int:
+    """Hourly: a risk assessment draft lives QORGAU_RISK_DRAFT_DAYS from its last save."""
+    token = audit_source.set("job")
+    try:
+        return services.assessment_drafts_purge()
+    finally:
+        audit_source.reset(token)

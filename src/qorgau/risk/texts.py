@@ -22,7 +22,11 @@ EVENT_LABELS = {"level": {level.key: level.label for level in RiskLevel}}
 # Parameters are case numbers, level codes and dates only: a notification never names anyone.
 NOTIFICATION_TEXTS = {
     "risk_reassessment_overdue": _("The risk re-assessment of case %(number)s is overdue."),
-    "risk_referral_waiting": _("Case %(number)s was referred to the risk conference and waits for an agenda."),
+    "risk_referral_waiting": _(
+        "Case %(number)s was referred to the risk conference and waits for an agenda."
+    ),
     "risk_conference_listed": _("Case %(number)s is on the agenda of the risk conference of %(date)s."),
-    "risk_conference_action": _("The risk conference gave your agency an action for case %(number)s, due %(date)s."),
+    "risk_conference_action": _(
+        "The risk conference gave your agency an action for case %(number)s, due %(date)s."
+    ),
 }

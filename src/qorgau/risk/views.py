@@ -5,13 +5,14 @@ render. Forms with errors are shown again with everything typed kept."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qorgau.core.errors import Conflict
-from qorgau.core.forms import apply_errors
+from qorgau.core.forms import apply_errors, page_form_action
 from qorgau.core.i18n import LANGUAGE_CODES, current_language
 from qorgau.risk import policies, selectors, services
 from qorgau.risk.engine import evaluate, judgement_choices
@@ -20,6 +21,7 @@ from qorgau.risk.forms import (
     ActionStatusForm,
     AgendaAddForm,
     AssessmentForm,
+    ConferenceEditForm,
     ConferenceForm,
     ContributionForm,
     MinutesForm,
@@ -28,7 +30,7 @@ from qorgau.risk.forms import (
     SurvivorViewForm,
 )
 from qorgau.risk.loader import InstrumentError, available_instruments, get_instrument
-from qorgau.risk.models import ConferenceAction, ConferenceReferral
+from qorgau.risk.models import ConferenceAction  # its status choices only
 
 DEFAULT_INSTRUMENT = "checklist-24"
 
@@ -43,9 +45,10 @@ def _errors_text(form) -> str:
 
 # --- Assessing ---------------------------------------------------------------------------------------
 
-def _instrument(request):
+
+def _instrument(request, fallback=None):
     instruments = available_instruments()
-    wanted = request.POST.get("instrument") or request.GET.get("instrument") or DEFAULT_INSTRUMENT
+    wanted = request.POST.get("instrument") or request.GET.get("instrument") or fallback or DEFAULT_INSTRUMENT
     try:
         return get_instrument(wanted), instruments
     except InstrumentError:
@@ -56,36 +59,86 @@ def assessment_new(request, case_id):
     """Answer the chosen instrument's questions; "Check the result" shows the level and its
     explanation before saving, so a professional judgement can be weighed against it."""
     case, _access = selectors.risk_case(request.user, case_id, "risk")
-    instrument, instruments = _instrument(request)
+    draft = selectors.assessment_draft_get(actor=request.user, case=case)
+    # Resume the draft where it was left, unless another instrument is asked for.
+    instrument, instruments = _instrument(request, fallback=draft.instrument_id if draft else None)
     if instrument is None:  # every file refused: `qorgau check` says why
         raise Http404
-    form = AssessmentForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and "draft" in request.POST:
+        try:
+            services.assessment_draft_save(
+                actor=request.user, case=case, instrument_id=instrument.id, data=request.POST.dict()
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The draft was saved: you can come back to it at any time."))
+        return redirect(reverse("risk:assess", args=[case.pk]) + f"?instrument={instrument.id}")
+    resumed = draft is not None and draft.instrument_id == instrument.id and request.method != "POST"
+    form = AssessmentForm(
+        request.POST or None,
+        instrument=instrument,
+        initial=dict(draft.data) if resumed else None,
+        prefill=None
+        if resumed
+        else selectors.assessment_prefill(case=case, instrument=instrument, actor=request.user),
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         try:
             if "preview" in request.POST:
-                result = evaluate(instrument, form.answers(), judgement_level=form.judgement(),
-                                  judgement_reason=form.cleaned_data["judgement_reason"])
+                result = evaluate(
+                    instrument,
+                    form.answers(),
+                    judgement_level=form.judgement(),
+                    judgement_reason=form.cleaned_data["judgement_reason"],
+                )
             else:
                 assessment = services.assessment_create(
-                    actor=request.user, case=case, instrument_id=instrument.id, answers=form.answers(),
-                    judgement_level=form.judgement(), judgement_reason=form.cleaned_data["judgement_reason"],
+                    actor=request.user,
+                    case=case,
+                    instrument_id=instrument.id,
+                    answers=form.answers(),
+                    judgement_level=form.judgement(),
+                    judgement_reason=form.cleaned_data["judgement_reason"],
+                    words=form.words(),
                 )
-                messages.success(request, _("The assessment was saved: %(level)s.") % {
-                    "level": assessment.get_level_display()})
+                messages.success(
+                    request,
+                    _("The assessment was saved: %(level)s.") % {"level": assessment.get_level_display()},
+                )
                 return redirect("risk:assessment", case_id=case.pk, assessment_id=assessment.pk)
         except ValidationError as exc:
             apply_errors(form, exc)
-    context = {"case": case, "form": form, "instrument": instrument, "instruments": instruments, "result": result,
-               "expl": selectors.explanation(result) if result else None,
-               "raise_to": judgement_choices(instrument, result.actuarial_level) if result else None}
+    total = len(instrument.items)
+    context = {
+        "case": case,
+        "form": form,
+        "instrument": instrument,
+        "instruments": instruments,
+        "result": result,
+        "resumed": resumed,
+        "progress": {
+            "done": form.answered,
+            "total": total,
+            "template": _("%(done)s of %(total)s answered") % {"done": "{done}", "total": total},
+        },
+        "expl": selectors.explanation(result) if result else None,
+        "raise_to": judgement_choices(instrument, result.actuarial_level) if result else None,
+    }
     return render(request, "risk/assessment_form.html", context, status=400 if form.errors else 200)
 
 
 def assessment_detail(request, case_id, assessment_id):
     detail = selectors.assessment_get(actor=request.user, case_id=case_id, assessment_id=assessment_id)
-    context = {"d": detail, "case": detail.case, "result": detail.result,
-               "expl": selectors.explanation(detail.result, detail.assessment.answers) if detail.result else None}
+    context = {
+        "d": detail,
+        "case": detail.case,
+        "result": detail.result,
+        "expl": selectors.explanation(detail.result, detail.assessment.answers, detail.assessment.words)
+        if detail.result
+        else None,
+    }
     if detail.assessment.is_current:
         context["proposal"] = selectors.proposal_for(detail.case, current=detail.assessment)
         context.update(_referral_context(request, detail.case))
@@ -104,22 +157,24 @@ def _referral_context(request, case) -> dict:
 @require_POST
 def refer(request, case_id):
     case, _access = selectors.risk_case(request.user, case_id, "risk")
-    form = ReferralForm(request.POST)
-    if form.is_valid():
-        try:
-            services.conference_refer(actor=request.user, case=case, basis=form.cleaned_data["basis"],
-                                      reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The case was referred to the risk conference. The coordinator will put it "
-                                        "on an agenda."))
-    else:
-        messages.error(request, _("The case was not referred: %(errors)s") % {"errors": _errors_text(form)})
-    return redirect(_case_url(case))
+    from qorgau.cases.views import case_detail
+
+    refused = page_form_action(
+        request,
+        ReferralForm(request.POST),
+        lambda data: services.conference_refer(
+            actor=request.user, case=case, basis=data["basis"], reason=data["reason"]
+        ),
+        _("The case was referred to the risk conference. The coordinator will put it on an agenda."),
+        failed=_("The case was not referred: %(errors)s"),
+        name="conference_referral_form",
+        page=lambda: case_detail(request, case.pk),
+    )
+    return refused or redirect(_case_url(case))
 
 
 # --- Safety plan ------------------------------------------------------------------------------------
+
 
 def safety_plan(request, case_id):
     case, row, document = selectors.safety_plan_get(actor=request.user, case_id=case_id)
@@ -129,8 +184,12 @@ def safety_plan(request, case_id):
         form = SafetyPlanForm(request.POST)
         if form.is_valid():
             try:
-                services.safety_plan_save(actor=request.user, case=case, expected_version=form.cleaned_data["version"],
-                                          plan=form.plan)
+                services.safety_plan_save(
+                    actor=request.user,
+                    case=case,
+                    expected_version=form.cleaned_data["version"],
+                    plan=form.plan,
+                )
             except Conflict as exc:
                 # Keep everything she and the caseworker typed; the next save is based on the
                 # version shown beside it, so it is a deliberate choice, not a silent overwrite.
@@ -146,12 +205,23 @@ def safety_plan(request, case_id):
         else:
             status = 400
     else:
-        form = SafetyPlanForm(initial=SafetyPlanForm.initial_for(document, version),
-                              contact_rows=len(document.trusted_contacts) + 2)
-    return render(request, "risk/safety_plan.html", {
-        "case": case, "form": form, "row": row, "saved": document if status == 409 else None,
-        "print_languages": LANGUAGE_CODES, "may_edit": policies.can_edit_safety_plan(request.user, case),
-    }, status=status)
+        form = SafetyPlanForm(
+            initial=SafetyPlanForm.initial_for(document, version),
+            contact_rows=len(document.trusted_contacts) + 2,
+        )
+    return render(
+        request,
+        "risk/safety_plan.html",
+        {
+            "case": case,
+            "form": form,
+            "row": row,
+            "saved": document if status == 409 else None,
+            "print_languages": LANGUAGE_CODES,
+            "may_edit": policies.can_edit_safety_plan(request.user, case),
+        },
+        status=status,
+    )
 
 
 def safety_plan_pdf(request, case_id):
@@ -166,14 +236,19 @@ def safety_plan_pdf(request, case_id):
 
 # --- Conferences ------------------------------------------------------------------------------------
 
+
 def conference_list(request):
-    conferences = selectors.conferences_for(actor=request.user)
-    return render(request, "risk/conference_list.html", {
-        "conferences": conferences,
-        "coordinator": policies.is_coordinator(request.user),
-        "waiting": selectors.waiting_referrals(actor=request.user),
-        "follow_up": selectors.follow_up(actor=request.user),
-    })
+    conferences = selectors.conference_list(actor=request.user)
+    return render(
+        request,
+        "risk/conference_list.html",
+        {
+            "conferences": conferences,
+            "coordinator": policies.is_coordinator(request.user),
+            "waiting": selectors.conference_referral_list_waiting(actor=request.user),
+            "follow_up": selectors.conference_referral_list_follow_up(actor=request.user),
+        },
+    )
 
 
 def conference_new(request):
@@ -183,38 +258,83 @@ def conference_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             conference = services.conference_create(
-                actor=request.user, scheduled_for=form.cleaned_data["scheduled_for"],
-                place=form.cleaned_data["place"], agencies=form.cleaned_data["agencies"])
+                actor=request.user,
+                scheduled_for=form.cleaned_data["scheduled_for"],
+                place=form.cleaned_data["place"],
+                agencies=form.cleaned_data["agencies"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The conference was scheduled."))
             return redirect("risk:conference", conference_id=conference.pk)
-    return render(request, "risk/conference_form.html", {"form": form, "conference": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "risk/conference_form.html",
+        {"form": form, "conference": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def conference_detail(request, conference_id, edit_form=None, status=200):
     detail = selectors.conference_get(actor=request.user, conference_id=conference_id)
     conference = detail.conference
     if detail.may_manage and edit_form is None:
-        edit_form = ConferenceForm(region_id=conference.region_id, initial={
-            "scheduled_for": conference.scheduled_for, "place": conference.place,
-            "agencies": [a.pk for a in conference.agencies.all()], "version": conference.version})
-    return render(request, "risk/conference_detail.html", {"d": detail, "conference": conference,
-                                                           "edit_form": edit_form}, status=status)
+        edit_form = ConferenceEditForm(
+            region_id=conference.region_id,
+            initial={
+                "scheduled_for": conference.scheduled_for,
+                "place": conference.place,
+                "agencies": [a.pk for a in detail.agencies],
+                "version": conference.version,
+            },
+        )
+    return render(
+        request,
+        "risk/conference_detail.html",
+        {"d": detail, "conference": conference, "edit_form": edit_form, "print_languages": PRINT_LANGUAGES},
+        status=status,
+    )
+
+
+PRINT_LANGUAGES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"))
+
+
+def _conference_pdf(request, conference_id, document):
+    lang = request.GET.get("lang", "")
+    lang = lang if lang in LANGUAGE_CODES else current_language()
+    conference, pdf = selectors.conference_print(
+        actor=request.user, conference_id=conference_id, document=document, lang=lang
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = timezone.localtime(conference.scheduled_for).date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="conference-{day}-{document}-{lang}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def conference_agenda_pdf(request, conference_id):
+    return _conference_pdf(request, conference_id, "agenda")
+
+
+def conference_minutes_pdf(request, conference_id):
+    return _conference_pdf(request, conference_id, "minutes")
 
 
 @require_POST
 def conference_edit(request, conference_id):
     detail = selectors.conference_get(actor=request.user, conference_id=conference_id)
-    form = ConferenceForm(request.POST, region_id=detail.conference.region_id)
+    form = ConferenceEditForm(request.POST, region_id=detail.conference.region_id)
     if form.is_valid():
         try:
             services.conference_update(
-                actor=request.user, conference=detail.conference, expected_version=form.cleaned_data["version"] or 0,
-                scheduled_for=form.cleaned_data["scheduled_for"], place=form.cleaned_data["place"],
-                agencies=form.cleaned_data["agencies"])
+                actor=request.user,
+                conference=detail.conference,
+                expected_version=form.cleaned_data["version"],
+                scheduled_for=form.cleaned_data["scheduled_for"],
+                place=form.cleaned_data["place"],
+                agencies=form.cleaned_data["agencies"],
+            )
         except Conflict as exc:
             form.add_error(None, exc.message)
             return conference_detail(request, conference_id, edit_form=form, status=409)
@@ -244,22 +364,24 @@ def agenda_add(request, conference_id):
     if not detail.may_manage:
         raise PermissionDenied
     form = AgendaAddForm(request.POST)
-    referral = None
-    if form.is_valid():
-        referral = ConferenceReferral.objects.filter(pk=form.cleaned_data["referral"]).first()
-    if referral is None:
+    if not form.is_valid():
         messages.error(request, _("Choose a referred case."))
     else:
         try:
-            services.agenda_add(actor=request.user, conference=detail.conference, referral=referral)
+            referral = services.agenda_add(
+                actor=request.user, conference=detail.conference, referral_id=form.cleaned_data["referral"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Case %(number)s is on the agenda.") % {"number": referral.case.number})
+            messages.success(
+                request, _("Case %(number)s is on the agenda.") % {"number": referral.case.number}
+            )
     return redirect(reverse("risk:conference", args=[conference_id]) + "#agenda")
 
 
 # --- An agenda case -----------------------------------------------------------------------------------
+
 
 def agenda_item(request, item_id, forms=None, status=200, saved_text=None):
     view = selectors.agenda_item_get(actor=request.user, item_id=item_id)
@@ -269,12 +391,14 @@ def agenda_item(request, item_id, forms=None, status=200, saved_text=None):
     if view.may_contribute:
         context["contribution_form"] = forms.get("contribution") or ContributionForm()
     if view.may_manage and view.conference:
-        context["action_form"] = forms.get("action") or ActionForm(conference=view.conference)
+        context["action_form"] = forms.get("action") or ActionForm(agency_ids=view.agency_ids)
         context["minutes_form"] = forms.get("minutes") or MinutesForm(
-            initial={"text": view.minutes, "version": referral.version})
+            initial={"text": view.minutes, "version": referral.version}
+        )
     if view.may_record_view:
         context["view_form"] = forms.get("survivor_view") or SurvivorViewForm(
-            initial={"text": referral.survivor_view or "", "version": referral.version})
+            initial={"text": referral.survivor_view or "", "version": referral.version}
+        )
     context["status_choices"] = ConferenceAction.Status.choices
     return render(request, "risk/agenda_item.html", context, status=status)
 
@@ -285,7 +409,9 @@ def item_contribute(request, item_id):
     form = ContributionForm(request.POST)
     if form.is_valid():
         try:
-            services.contribution_add(actor=request.user, referral=view.referral, body=form.cleaned_data["body"])
+            services.contribution_add(
+                actor=request.user, referral=view.referral, body=form.cleaned_data["body"]
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -299,7 +425,7 @@ def item_action_add(request, item_id):
     view = selectors.agenda_item_get(actor=request.user, item_id=item_id)
     if view.conference is None:
         raise PermissionDenied
-    form = ActionForm(request.POST, conference=view.conference)
+    form = ActionForm(request.POST, agency_ids=view.agency_ids)
     if form.is_valid():
         try:
             services.action_add(actor=request.user, referral=view.referral, **form.cleaned_data)
@@ -314,14 +440,18 @@ def item_action_add(request, item_id):
 @require_POST
 def item_action_update(request, item_id, action_id):
     view = selectors.agenda_item_get(actor=request.user, item_id=item_id)
-    action = get_object_or_404(ConferenceAction, pk=action_id, referral=view.referral)
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The status was not changed: %(errors)s") % {"errors": _errors_text(form)})
     else:
         try:
-            services.action_update(actor=request.user, action=action, status=form.cleaned_data["status"],
-                                   expected_version=form.cleaned_data["version"])
+            services.action_update(
+                actor=request.user,
+                referral_id=view.referral.pk,
+                action_id=action_id,
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
+            )
         except Conflict as exc:
             messages.error(request, exc.message)
         else:
@@ -334,8 +464,12 @@ def _text_post(request, item_id, *, key, form_class, service, success):
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            service(actor=request.user, referral=view.referral, text=form.cleaned_data["text"],
-                    expected_version=form.cleaned_data["version"])
+            service(
+                actor=request.user,
+                referral=view.referral,
+                text=form.cleaned_data["text"],
+                expected_version=form.cleaned_data["version"],
+            )
         except Conflict as exc:
             data = request.POST.copy()
             data["version"] = str(view.referral.version)
@@ -354,11 +488,23 @@ def _text_post(request, item_id, *, key, form_class, service, success):
 
 @require_POST
 def item_survivor_view(request, item_id):
-    return _text_post(request, item_id, key="survivor_view", form_class=SurvivorViewForm,
-                      service=services.survivor_view_record, success=_("Her view was recorded."))
+    return _text_post(
+        request,
+        item_id,
+        key="survivor_view",
+        form_class=SurvivorViewForm,
+        service=services.survivor_view_record,
+        success=_("Her view was recorded."),
+    )
 
 
 @require_POST
 def item_minutes(request, item_id):
-    return _text_post(request, item_id, key="minutes", form_class=MinutesForm, service=services.minutes_save,
-                      success=_("The minutes were saved."))
+    return _text_post(
+        request,
+        item_id,
+        key="minutes",
+        form_class=MinutesForm,
+        service=services.minutes_save,
+        success=_("The minutes were saved."),
+    )

@@ -6,16 +6,17 @@ from qorgau.cases.models import Section
 
 register = template.Library()
 
+
 @register.filter
 def section_label(code: str) -> str:
-    return dict(Section.choices).get(code, code)
+    return str(dict(Section.choices).get(code, code))
 
 
 @register.filter
 def kind_label(code: str) -> str:
     from qorgau.accounts.models import Agency
 
-    return dict(Agency.Kind.choices).get(code, code)
+    return str(dict(Agency.Kind.choices).get(code, code))
 
 
 @register.inclusion_tag("cases/_countdown.html")
@@ -42,3 +43,11 @@ def split_words(text: str) -> list[str]:
 def field(form, name: str):
     """A bound field by name, or None (lets templates lay out fields in groups)."""
     return form[name] if name in form.fields else None
+
+
+@register.filter
+def consent_recipient(consent) -> str:
+    """Whom a consent lets her case go to, plainly ("… anywhere in Kazakhstan")."""
+    from qorgau.cases.consent_scope import consent_recipient_text
+
+    return consent_recipient_text(consent)

@@ -57,3 +57,9 @@ def instrument_name(instrument_id: str) -> str:
         return get_instrument(instrument_id).name()
     except InstrumentError:
         return instrument_id
+
+
+@register.filter
+def words_for(words: dict, item_id: str) -> str:
+    """Her words beside one answer of an assessment."""
+    return (words or {}).get(item_id, "")

@@ -1,0 +1,176 @@
+"""Linking two registers (CSV files) with the matching model, in memory, touching no database.
+
+File contract (both inputs): UTF-8, comma-separated, the header exactly
+``record_id,given_name,surname,patronymic,birth_date,sex,iin,phone,region_code``; birth_date
+``YYYY-MM-DD``; sex ``F`` or ``M``; phone as digits with the country code; every column except
+record_id, given_name and surname may be empty; every value is text (IINs keep their leading 0).
+Output: ``id_a,id_b,probability`` (and ``reasons`` with explain), one-to-one, best pairs first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from qorgau.people import matching
+
+HEADER = [
+    "record_id",
+    "given_name",
+    "surname",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "iin",
+    "phone",
+    "region_code",
+]
+REQUIRED = ("record_id", "given_name", "surname")
+
+
+class FileError(Exception):
+    """A file that breaks the contract; the message names the file and the line."""
+
+
+def read_records(path, *, label: str | None = None) -> list[matching.Record]:
+    label = label or str(path)
+    try:
+        raw = open(path, "rb").read()  # noqa: SIM115 - read whole, to name the line of bad bytes
+    except OSError as exc:
+        raise FileError(
+            _("%(file)s: cannot be read (%(reason)s).") % {"file": label, "reason": exc.strerror}
+        ) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FileError(
+            _("%(file)s, line %(line)d: not UTF-8 text. Save the file as UTF-8 and try again.")
+            % {"file": label, "line": line}
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileError(_("%(file)s is empty: it needs the header line.") % {"file": label}) from None
+    except csv.Error as exc:
+        raise FileError(_("%(file)s, line 1: %(reason)s") % {"file": label, "reason": exc}) from None
+    if [h.strip() for h in header] != HEADER:
+        raise FileError(
+            _("%(file)s, line 1: the header must be exactly %(header)s.")
+            % {"file": label, "header": ",".join(HEADER)}
+        )
+    records, seen = [], set()
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise FileError(
+                _("%(file)s, line %(line)d: %(reason)s")
+                % {"file": label, "line": reader.line_num, "reason": exc}
+            ) from None
+        line = reader.line_num
+        if not row or all(not v.strip() for v in row):
+            continue
+        if len(row) != len(HEADER):
+            raise FileError(
+                _("%(file)s, line %(line)d: %(found)d columns, %(expected)d expected.")
+                % {"file": label, "line": line, "found": len(row), "expected": len(HEADER)}
+            )
+        values = dict(zip(HEADER, (v.strip() for v in row), strict=True))
+        for column in REQUIRED:
+            if not values[column]:
+                raise FileError(
+                    _("%(file)s, line %(line)d: %(column)s is empty.")
+                    % {"file": label, "line": line, "column": column}
+                )
+        if values["record_id"] in seen:
+            raise FileError(
+                _("%(file)s, line %(line)d: record_id %(id)s appears twice.")
+                % {"file": label, "line": line, "id": values["record_id"][:40]}
+            )
+        seen.add(values["record_id"])
+        born = None
+        if values["birth_date"]:
+            try:
+                born = date.fromisoformat(values["birth_date"])
+                if len(values["birth_date"]) != 10:
+                    raise ValueError
+            except ValueError:
+                raise FileError(
+                    _("%(file)s, line %(line)d: birth_date %(value)s is not a date written YYYY-MM-DD.")
+                    % {"file": label, "line": line, "value": values["birth_date"][:20]}
+                ) from None
+        if values["sex"] not in ("", "F", "M"):
+            raise FileError(
+                _("%(file)s, line %(line)d: sex must be F, M or empty.") % {"file": label, "line": line}
+            )
+        records.append(
+            matching.Record(
+                key=values["record_id"],
+                given_name=values["given_name"],
+                surname=values["surname"],
+                patronymic=values["patronymic"],
+                birth_date=born,
+                sex=values["sex"],
+                iin=values["iin"],
+                phones=(values["phone"],) if values["phone"] else (),
+                region=values["region_code"],
+            )
+        )
+    return records
+
+
+def name_frequencies(*groups: list[matching.Prepared]) -> matching.Frequencies:
+    """Term frequencies of folded names over the records given (rare names weigh more)."""
+    counts: dict[str, Counter] = {"surname": Counter(), "given_name": Counter()}
+    total = 0
+    for group in groups:
+        for p in group:
+            total += 1
+            if p.surname:
+                counts["surname"][p.surname.fold] += 1
+            if p.given:
+                counts["given_name"][p.given.fold] += 1
+
+    def share(field: str, folded: str) -> float | None:
+        n = counts.get(field, Counter()).get(folded)
+        return n / total if n and total else None
+
+    return share
+
+
+def link(
+    left: list[matching.Record],
+    right: list[matching.Record],
+    *,
+    threshold: float = matching.DEFAULT_THRESHOLD,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[object, object, float, matching.Comparison]]:
+    """One-to-one pairs (id_a, id_b, probability, comparison) at or above the threshold."""
+    a = [matching.prepare(r) for r in left]
+    b = [matching.prepare(r) for r in right]
+    model = matching.Matcher(frequencies=name_frequencies(a, b))
+    scored = []
+    done = 0
+    for i, j in matching.candidate_pairs(a, b):
+        result = model.compare(a[i], b[j])
+        if result.probability >= threshold:
+            scored.append((result.probability, i, j, result))
+        done += 1
+        if progress and done % 5000 == 0:
+            progress(5000)
+    if progress:
+        progress(done % 5000)
+    chosen = matching.one_to_one((p, i, j) for p, i, j, _r in scored)
+    results = {(i, j): r for _p, i, j, r in scored}
+    return [(a[i].record.key, b[j].record.key, p, results[(i, j)]) for p, i, j in chosen]

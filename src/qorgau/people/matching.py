@@ -1,0 +1,599 @@
+"""Is this the same person? A three-class Fellegi–Sunter model over folded names, dates and numbers.
+
+Two records are compared field by field. Each field falls into one *comparison level* (IIN equal,
+one digit apart, different, missing ...). For every level the model holds three probabilities:
+
+* ``m``: how often the level is seen when both records are the **same person** (typed by two
+  agencies, with the typing mistakes, script changes and missing fields that come with that);
+* ``r``: how often it is seen for two **relatives in one household** (sisters, a mother and her
+  daughter, twins, a husband and wife): they share a surname root, a patronymic, a phone and an
+  address, so a plain two-class model, which assumes the fields independent, would add those up
+  and merge them;
+* ``u``: how often it is seen for two **unrelated** people drawn at random.
+
+A missing value (either side empty) is no evidence: the level is skipped. The probability that the
+pair is the same person is the posterior of the first class,
+
+    P(same) = pi_m L_m / (pi_m L_m + pi_r L_r + pi_u L_u),   L_c = prod over fields of p_c(level)
+
+with priors ``PRIORS`` for a pair that reached comparison through blocking. The relatives' class is
+what keeps sisters apart: sharing a phone, a surname and a patronymic is about as likely for
+relatives as for the same person, so it cannot outweigh a different given name or birth date.
+
+How the numbers were set (they are not fitted to any one data set, see docs/adr/0011):
+
+* ``u`` from what a random pair shares by chance: an IIN 1e-7 (one in ten million), a phone 1e-5,
+  a birth date 1/(365*60), a region 1/17; name agreement from the frequency of the name when a
+  frequency table is given (``Matcher(frequencies=...)``), otherwise a typical value (0.002 for a
+  surname, 0.01 for a given name).
+* ``m`` from how records of one person differ between agencies: the rates of a transposed or
+  mistyped digit (a few per cent per typed number), a swapped day and month, a changed script
+  (folded away), a Russian ending added (-ova), a typo in a name (about one name in twenty).
+* ``r`` from how relatives are alike: siblings share a patronymic (0.6), a household a phone (0.5),
+  twins a birth date (0.02), a mother and daughter or sisters rarely a given name (0.03).
+
+Every level has a reason in words (gettext), so a candidate is shown with why it was found.
+Nothing here touches the database: the intake search (``people.candidates``), the register link
+(``qorgau people link``), the perpetrator search and the statistics' grouping all call ``compare``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.iin import FIRST_PASS_WEIGHTS, SECOND_PASS_WEIGHTS
+from qorgau.core.names import _DIGRAPH_INITIAL, _PARTICLES, _SPLIT, fold, skeleton, strip_affixes
+
+# Priors of a pair that reached comparison (shares at least one blocking key).
+PRIORS = {"m": 0.002, "r": 0.01, "u": 0.988}
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    m: float
+    r: float
+    u: float
+    reason: object  # a lazy translated text
+    logs: tuple = field(default=(), compare=False)  # (log m, log r, log u), for speed
+
+    def __post_init__(self):
+        object.__setattr__(self, "logs", (math.log(self.m), math.log(self.r), math.log(self.u)))
+
+
+def L(key, m, r, u, reason):
+    return Level(key, m, r, u, reason)
+
+
+# --- The comparison levels, field by field ---------------------------------------------------------
+
+IIN_LEVELS = {
+    "exact": L("exact", 0.95, 1e-6, 1e-7, _("same IIN")),
+    # One of the two fails its check digit: a typing mistake, what the check digit is for.
+    "near": L("near", 0.04, 1e-4, 1e-6, _("IIN one digit or one transposition apart")),
+    # Both valid and one digit apart: twins get consecutive serials, and a change of digit 11
+    # keeps the check digit (its weight is 11), so this is mostly two people.
+    "near_valid": L("near_valid", 0.004, 0.05, 1e-6, _("a different valid IIN, one digit apart")),
+    "differ": L("differ", 0.006, 0.9499, 1.0, _("different IIN")),
+}
+PHONE_LEVELS = {
+    "exact": L("exact", 0.80, 0.5, 1e-5, _("same phone number")),
+    "near": L("near", 0.03, 0.01, 1e-4, _("phone number one digit apart")),
+    "differ": L("differ", 0.17, 0.49, 1.0, _("different phone numbers")),
+}
+DATE_LEVELS = {
+    "exact": L("exact", 0.90, 0.02, 4.6e-5, _("same birth date")),
+    "swapped": L("swapped", 0.02, 0.0005, 5e-5, _("birth date with day and month swapped")),
+    "near": L("near", 0.07, 0.005, 1e-3, _("birth date one digit apart")),
+    "year": L("year", 0.006, 0.05, 0.02, _("same year of birth, different day")),
+    "differ": L("differ", 0.004, 0.9245, 0.979, _("different birth date")),
+}
+YEAR_LEVELS = {
+    "exact": L("exact", 0.92, 0.05, 0.02, _("same year of birth")),
+    "near": L("near", 0.06, 0.1, 0.04, _("year of birth one year apart")),
+    "differ": L("differ", 0.02, 0.85, 0.94, _("different year of birth")),
+}
+SEX_LEVELS = {
+    "exact": L("exact", 0.98, 0.5, 0.5, _("same sex")),
+    "differ": L("differ", 0.02, 0.5, 0.5, _("different sex")),
+}
+REGION_LEVELS = {
+    "exact": L("exact", 0.90, 0.95, 0.06, _("same region")),
+    "differ": L("differ", 0.10, 0.05, 0.94, _("different region")),
+}
+SURNAME_LEVELS = {
+    "exact": L("exact", 0.84, 0.70, 0.002, _("surname matches across scripts")),
+    "root": L("root", 0.08, 0.20, 0.003, _("surname matches except for its ending")),
+    "typo": L("typo", 0.05, 0.02, 0.002, _("surname one letter apart")),
+    "similar": L("similar", 0.015, 0.03, 0.01, _("surname sounds alike")),
+    "initial": L("initial", 0.005, 0.05, 0.05, _("only the initial of the surname agrees")),
+    "differ": L("differ", 0.01, 0.05, 0.983, _("different surname")),
+}
+GIVEN_LEVELS = {
+    "exact": L("exact", 0.84, 0.03, 0.01, _("given name matches across scripts")),
+    "root": L("root", 0.03, 0.01, 0.002, _("given name matches except for its ending")),
+    "typo": L("typo", 0.07, 0.02, 0.003, _("given name one letter apart")),
+    "similar": L("similar", 0.04, 0.05, 0.01, _("given name sounds alike")),
+    "initial": L("initial", 0.01, 0.10, 0.05, _("only the initial of the given name agrees")),
+    "differ": L("differ", 0.01, 0.79, 0.925, _("different given name")),
+}
+PATRONYMIC_LEVELS = {
+    "exact": L("exact", 0.90, 0.60, 0.003, _("patronymic matches across scripts")),
+    "typo": L("typo", 0.07, 0.05, 0.005, _("patronymic one letter apart")),
+    "differ": L("differ", 0.03, 0.35, 0.992, _("different patronymic")),
+}
+ORDER_LEVELS = {
+    "kept": L("kept", 0.96, 0.96, 0.96, ""),
+    "swapped": L("swapped", 0.04, 0.04, 0.04, _("given name and surname swapped")),
+}
+
+
+# --- Records ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamePart:
+    fold: str
+    root: str
+    skel: str
+
+    @property
+    def initial(self) -> bool:
+        return len(self.fold) == 1
+
+
+def name_part(text: str) -> NamePart | None:
+    """The folded form of one name field (all its pieces joined, particles and dots dropped)."""
+    pieces = []
+    for piece in _SPLIT.split(text or ""):
+        folded = fold(piece)
+        if not folded or folded in _PARTICLES:
+            continue
+        if _DIGRAPH_INITIAL.fullmatch(piece):
+            folded = folded[:1]
+        pieces.append(folded)
+    if not pieces:
+        return None
+    folded = "".join(pieces)
+    root = strip_affixes(folded)
+    return NamePart(folded, root, skeleton(root))
+
+
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def _part(folded: str) -> NamePart:
+    root = strip_affixes(folded)
+    return NamePart(folded, root, skeleton(root))
+
+
+@dataclass(frozen=True)
+class Record:
+    """One person as a register or a case knows her. Any field may be empty."""
+
+    key: object = None
+    given_name: str = ""
+    surname: str = ""
+    patronymic: str = ""
+    birth_date: date | None = None
+    birth_year: int | None = None
+    sex: str = ""
+    iin: str = ""
+    phones: tuple[str, ...] = ()
+    region: str = ""
+
+
+@dataclass
+class Prepared:
+    record: Record
+    given: NamePart | None
+    surname: NamePart | None
+    patronymic: NamePart | None
+    dob: str  # YYYYMMDD or ""
+    year: int | None
+    sex: str
+    iin: str
+    phones: frozenset
+    region: str
+
+
+def iin_birth_date(iin: str) -> date | None:
+    if len(iin) != 12 or not iin.isdigit() or iin[6] not in "123456":
+        return None
+    century = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}[iin[6]]
+    try:
+        return date(century + int(iin[:2]), int(iin[2:4]), int(iin[4:6]))
+    except ValueError:
+        return None
+
+
+def prepare(record: Record) -> Prepared:
+    iin = _NOT_DIGIT.sub("", record.iin or "")
+    birth = record.birth_date
+    dob = birth.strftime("%Y%m%d") if birth else ""
+    year = birth.year if birth else record.birth_year
+    phones = frozenset(p for p in (_NOT_DIGIT.sub("", x or "") for x in record.phones) if len(p) >= 6)
+    sex = record.sex if record.sex in ("F", "M") else ""
+    return Prepared(
+        record=record,
+        given=name_part(record.given_name),
+        surname=name_part(record.surname),
+        patronymic=name_part(record.patronymic),
+        dob=dob,
+        year=year,
+        sex=sex,
+        iin=iin,
+        phones=phones,
+        region=(record.region or "").strip().lower(),
+    )
+
+
+# --- String measures (short strings: plain Python is fast enough) ------------------------------------
+
+
+def damerau(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (adjacent transposition counts one), capped at limit."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) >= limit:
+            return limit
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(max(len(a), len(b)) // 2 - 1, 0)
+    a_hit = [False] * len(a)
+    b_hit = [False] * len(b)
+    matches = 0
+    for i, ch in enumerate(a):
+        for j in range(max(0, i - window), min(len(b), i + window + 1)):
+            if not b_hit[j] and b[j] == ch:
+                a_hit[i] = b_hit[j] = True
+                matches += 1
+                break
+    if not matches:
+        return 0.0
+    b_chars = [ch for ch, hit in zip(b, b_hit, strict=True) if hit]
+    a_chars = [ch for ch, hit in zip(a, a_hit, strict=True) if hit]
+    transpositions = sum(x != y for x, y in zip(a_chars, b_chars, strict=True)) / 2
+    jaro = (matches / len(a) + matches / len(b) + (matches - transpositions) / matches) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+# --- Field comparisons -------------------------------------------------------------------------------
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Same length, and one digit different or two adjacent digits swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 1:
+        return True
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def compare_iin(a: str, b: str) -> str | None:
+    if not a or not b:
+        return None
+    if a == b:
+        return "exact"
+    if not _one_apart(a, b):
+        return "differ"
+    return "near_valid" if _checksum_ok(a) and _checksum_ok(b) else "near"
+
+
+def compare_phones(a: frozenset, b: frozenset) -> str | None:
+    if not a or not b:
+        return None
+    if a & b:
+        return "exact"
+    return "near" if any(_one_apart(x, y) for x in a for y in b) else "differ"
+
+
+def compare_dates(a: str, b: str) -> str | None:
+    if not a or not b:
+        return None
+    if a == b:
+        return "exact"
+    if a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]:
+        return "swapped"
+    if _one_apart(a, b):
+        return "near"
+    if a[:4] == b[:4]:
+        return "year"
+    return "differ"
+
+
+def compare_years(a: int | None, b: int | None) -> str | None:
+    if not a or not b:
+        return None
+    if a == b:
+        return "exact"
+    return "near" if abs(a - b) == 1 else "differ"
+
+
+def compare_names(a: NamePart | None, b: NamePart | None, *, patronymic: bool = False) -> str | None:
+    if a is None or b is None:
+        return None
+    return _compare_folds(a.fold, b.fold, patronymic)
+
+
+@functools.lru_cache(maxsize=262144)
+def _compare_folds(a_fold: str, b_fold: str, patronymic: bool) -> str | None:  # names repeat a lot
+    a, b = _part(a_fold), _part(b_fold)
+    if a.initial or b.initial:
+        if patronymic:
+            return None
+        return "initial" if a.fold[0] == b.fold[0] else "differ"
+    if a.fold == b.fold:
+        return "exact"
+    if a.root == b.root:
+        return "exact" if patronymic else "root"
+    if min(len(a.fold), len(b.fold)) >= 3 and (
+        damerau(a.fold, b.fold) <= 1 or (len(a.root) >= 3 and damerau(a.root, b.root) <= 1)
+    ):
+        return "typo"
+    if patronymic:
+        return "differ"
+    if (len(a.skel) >= 3 and a.skel == b.skel) or jaro_winkler(a.fold, b.fold) >= 0.9:
+        return "similar"
+    return "differ"
+
+
+# --- The model ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    probability: float
+    levels: list[tuple[str, Level]] = field(default_factory=list)  # (field, level)
+
+    @property
+    def reasons(self) -> list[str]:
+        """What spoke for and against, strongest first ("same birth date; surname matches ...")."""
+        shown = [(lvl, math.log(lvl.m / lvl.u)) for _f, lvl in self.levels if lvl.reason]
+        return [str(lvl.reason) for lvl, _w in sorted(shown, key=lambda x: -abs(x[1]))]
+
+    def explain(self) -> str:
+        return "; ".join(self.reasons)
+
+
+Frequencies = Callable[[str, str], float | None]  # (field, folded value) -> share of the population
+
+
+class Matcher:
+    """Compares prepared records. ``frequencies(field, fold)`` may give a name's share of the
+    population (term frequency): a rare surname agreeing says more than "Ivanova" agreeing."""
+
+    def __init__(self, *, frequencies: Frequencies | None = None, priors: dict | None = None):
+        self.frequencies = frequencies
+        self.priors = priors or PRIORS
+
+    def _name_level(self, fieldname: str, table: dict, key: str | None, part: NamePart | None) -> Level:
+        level = table[key]
+        if key == "exact" and self.frequencies and part is not None:
+            share = self.frequencies(fieldname, part.fold)
+            if share:
+                return Level(level.key, level.m, level.r, max(min(share, 0.5), 1e-6), level.reason)
+        return level
+
+    def _names(self, a: Prepared, b: Prepared, swapped: bool) -> list[tuple[str, Level]]:
+        b_given, b_surname = (b.surname, b.given) if swapped else (b.given, b.surname)
+        out = []
+        key = compare_names(a.surname, b_surname)
+        if key:
+            out.append(("surname", self._name_level("surname", SURNAME_LEVELS, key, a.surname)))
+        key = compare_names(a.given, b_given)
+        if key:
+            out.append(("given_name", self._name_level("given_name", GIVEN_LEVELS, key, a.given)))
+        key = compare_names(a.patronymic, b.patronymic, patronymic=True)
+        if key:
+            out.append(("patronymic", PATRONYMIC_LEVELS[key]))
+        if a.surname and a.given and b.surname and b.given:
+            out.append(("order", ORDER_LEVELS["swapped" if swapped else "kept"]))
+        return out
+
+    def compare(self, a: Prepared, b: Prepared) -> Comparison:
+        levels: list[tuple[str, Level]] = []
+        for name, table, key in (
+            ("iin", IIN_LEVELS, compare_iin(a.iin, b.iin)),
+            ("phone", PHONE_LEVELS, compare_phones(a.phones, b.phones)),
+            ("birth_date", DATE_LEVELS, compare_dates(a.dob, b.dob)),
+            ("sex", SEX_LEVELS, a.sex and b.sex and ("exact" if a.sex == b.sex else "differ")),
+            (
+                "region",
+                REGION_LEVELS,
+                a.region and b.region and ("exact" if a.region == b.region else "differ"),
+            ),
+        ):
+            if key:
+                levels.append((name, table[key]))
+        if not (a.dob and b.dob):
+            key = compare_years(a.year, b.year)
+            if key:
+                levels.append(("birth_year", YEAR_LEVELS[key]))
+        kept = self._names(a, b, False)
+        if all(lvl.key in ("exact", "root", "kept") for _f, lvl in kept):
+            levels += kept
+        else:
+            levels += max(kept, self._names(a, b, True), key=_log_ratio)
+        return Comparison(self._posterior(levels), levels)
+
+    def _posterior(self, levels: list[tuple[str, Level]]) -> float:
+        lm, lr, lu = (math.log(self.priors[c]) for c in ("m", "r", "u"))
+        for _f, level in levels:
+            m, r, u = level.logs
+            lm += m
+            lr += r
+            lu += u
+        top = max(lm, lr, lu)
+        return math.exp(lm - top) / (math.exp(lm - top) + math.exp(lr - top) + math.exp(lu - top))
+
+
+def _log_ratio(levels: list[tuple[str, Level]]) -> float:
+    return sum(lvl.logs[0] - lvl.logs[2] for _f, lvl in levels)
+
+
+DEFAULT = Matcher()
+
+
+def compare(a: Record | Prepared, b: Record | Prepared, matcher: Matcher = DEFAULT) -> Comparison:
+    """Compare two records (prepared or not) with the default model."""
+    pa = a if isinstance(a, Prepared) else prepare(a)
+    pb = b if isinstance(b, Prepared) else prepare(b)
+    return matcher.compare(pa, pb)
+
+
+# --- IIN corrections: what she may have meant -------------------------------------------------------
+
+
+def _checksum_ok(digits: str) -> bool:
+    if len(digits) != 12:
+        return False
+    values = [int(c) for c in digits]
+    check = sum(d * w for d, w in zip(values[:11], FIRST_PASS_WEIGHTS, strict=True)) % 11
+    if check == 10:
+        check = sum(d * w for d, w in zip(values[:11], SECOND_PASS_WEIGHTS, strict=True)) % 11
+        if check == 10:
+            return False
+    return check == values[11]
+
+
+def iin_corrections(raw: str) -> list[str]:
+    """Valid IINs one adjacent transposition or one wrong digit away from a typed number that
+    fails its check digit (the typed number itself first when it is valid). Nothing for text
+    that is not 12 digits."""
+    digits = _NOT_DIGIT.sub("", raw or "")
+    if len(digits) != 12 or len(raw.replace(" ", "").replace("-", "").strip()) != 12:
+        return []
+    if _checksum_ok(digits):
+        return [digits]
+    found = []
+    for i in range(11):
+        swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
+        if swapped != digits and _checksum_ok(swapped):
+            found.append(swapped)
+    for i in range(12):
+        for d in "0123456789":
+            if d != digits[i]:
+                candidate = digits[:i] + d + digits[i + 1 :]
+                if _checksum_ok(candidate) and iin_birth_date(candidate):
+                    found.append(candidate)
+    return list(dict.fromkeys(found))
+
+
+def date_variants(day: date) -> list[date]:
+    """The date, with day and month swapped, and every date one digit away (typing mistakes)."""
+    text = day.strftime("%Y%m%d")
+    out = [day]
+    if day.day <= 12 and day.day != day.month:
+        out.append(date(day.year, day.day, day.month))
+    for i in range(8):
+        for d in "0123456789":
+            if d == text[i]:
+                continue
+            candidate = text[:i] + d + text[i + 1 :]
+            try:
+                parsed = date(int(candidate[:4]), int(candidate[4:6]), int(candidate[6:]))
+            except ValueError:
+                continue
+            if 1900 <= parsed.year <= 2100:
+                out.append(parsed)
+    return list(dict.fromkeys(out))
+
+
+# --- Blocking keys (for linking registers in memory; the database uses the blind indexes) -----------
+
+
+def blocking_keys(p: Prepared) -> set[str]:
+    """Keys that two records of one person very probably share at least one of, and that few
+    unrelated records share: the IIN (and its birth-date digits with the serial), the phone, the
+    birth date with a name initial, name roots with the year, and skeletons of both names."""
+    keys = set()
+    if p.iin:
+        keys.add("i:" + p.iin)
+        keys.add("ia:" + p.iin[:7])  # one wrong digit leaves one half whole
+        keys.add("ib:" + p.iin[6:])
+    for phone in p.phones:
+        keys.add("p:" + phone)
+    names = [n for n in (p.given, p.surname) if n and not n.initial]
+    if p.dob:
+        ymd = [p.dob]
+        if p.dob[4:6] != p.dob[6:8]:
+            ymd.append(p.dob[:4] + p.dob[6:8] + p.dob[4:6])
+        for d in ymd:
+            for n in names:
+                keys.add(f"dn:{d}:{n.fold[0]}")
+    for n in names:
+        if p.year:
+            keys.add(f"ry:{n.root}:{p.year}")
+    if len(names) == 2:
+        pair = sorted(n.skel for n in names)
+        keys.add(f"ss:{':'.join(pair)}:{p.year // 10 if p.year else ''}")
+        keys.add("rr:" + ":".join(sorted(n.root for n in names)))
+    return keys
+
+
+def candidate_pairs(
+    left: list[Prepared], right: list[Prepared], *, max_block: int = 200
+) -> Iterable[tuple[int, int]]:
+    """Index pairs (i, j) sharing a blocking key; a key held by more than max_block records on
+    either side (a common name with no date) is too unspecific to compare by."""
+    blocks: dict[str, list[int]] = {}
+    for j, p in enumerate(right):
+        for key in blocking_keys(p):
+            blocks.setdefault(key, []).append(j)
+    seen: set[tuple[int, int]] = set()
+    for i, p in enumerate(left):
+        for key in blocking_keys(p):
+            members = blocks.get(key)
+            if not members or len(members) > max_block:
+                continue
+            for j in members:
+                if (i, j) not in seen:
+                    seen.add((i, j))
+                    yield i, j
+
+
+def one_to_one(scored: Iterable[tuple[float, object, object]]) -> list[tuple[float, object, object]]:
+    """Greedy one-to-one assignment: the most probable pairs first, each record used once."""
+    used_a: set = set()
+    used_b: set = set()
+    out = []
+    for prob, a, b in sorted(scored, key=lambda x: (-x[0], str(x[1]), str(x[2]))):
+        if a in used_a or b in used_b:
+            continue
+        used_a.add(a)
+        used_b.add(b)
+        out.append((prob, a, b))
+    return out
