@@ -1,5 +1,8 @@
 """Shared fixtures. Tests run with QORGAU_ENV=test (`make test` sets it)."""
 
+import os
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -9,6 +12,14 @@ from rest_framework.test import APIClient
 from tests.helpers import PASSWORD, totp_key_for
 
 from qorgau.accounts.models import Agency, User, UserRole
+
+# `make test` runs a pytest worker per core (pytest-xdist, a test database each): each worker
+# gets its own Redis database too, so one worker's job queue or limiter never meets another's.
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+    _base = re.match(r"(.*/)(\d+)$", os.environ["REDIS_URL"])
+    if _base:
+        os.environ["REDIS_URL"] = f"{_base[1]}{(int(_base[2]) - _worker) % 16}"
 
 
 def pytest_report_header(config):
@@ -27,6 +38,14 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Per-user limits live in the cache, and user ids repeat from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def client():
     """Django's test client, reading pages in English unless a test asks for another language."""
@@ -34,13 +53,48 @@ def client():
 
 
 def ensure_regions():
-    """Transactional tests (live server, threads) empty every table between tests, data-migration
-    rows included; put the regions back when they are gone."""
-    from qorgau.core.models import Region
+    """Transactional tests (live server, threads, subprocess servers) empty every table between
+    tests, the data migrations' rows included: put the reference data back when it is gone —
+    regions, the service catalogue, the cyber-violence subtypes and the audit chain's head."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from qorgau.cases.models import CyberSubtype
+    from qorgau.core.models import AuditHead, Region
     from qorgau.core.regions import load_regions
+    from qorgau.directory.catalogue import load_services
+    from qorgau.directory.models import ServiceType
 
     if not Region.objects.exists():
         load_regions(Region)
+    if not ServiceType.objects.exists():
+        load_services(ServiceType)
+    if not CyberSubtype.objects.exists():
+        importlib.import_module("qorgau.cases.migrations.0007_evidence_cyber").seed(apps, None)
+    if not AuditHead.objects.filter(id=1).exists():
+        guards = importlib.import_module("qorgau.core.migrations.0005_audit_chain_guards")
+        guards.ensure_head(apps, SimpleNamespace(connection=connection))
+
+
+def _uses_the_database(item) -> bool:
+    return bool(
+        {"db", "transactional_db", "live_server"} & set(item.fixturenames)
+        or item.get_closest_marker("django_db") is not None
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_place(request, django_db_blocker):
+    """A transactional test ends by emptying every table, the migrations' reference rows too: the
+    next test of this worker (whatever file it is in) finds them back where the migrations put
+    them."""
+    if _uses_the_database(request.node):
+        request.getfixturevalue("django_db_setup")  # the test database, never the one it is named after
+        with django_db_blocker.unblock():
+            ensure_regions()
 
 
 @pytest.fixture
@@ -124,11 +178,22 @@ def open_case():
 
     from qorgau.cases.services import case_open
 
-    def make(actor, *, survivor=None, incident=None, consents=(), account="Ол үйде ұрды. Он hit me at home.",
-             perpetrator=("current_partner", {"family_name": "Жандосов", "given_name": "Ерлан", "sex": "M"})):
+    def make(
+        actor,
+        *,
+        survivor=None,
+        incident=None,
+        consents=(),
+        account="Ол үйде ұрды. Он hit me at home.",
+        perpetrator=("current_partner", {"family_name": "Жандосов", "given_name": "Ерлан", "sex": "M"}),
+    ):
         case, _warnings = case_open(
-            actor=actor, survivor=survivor_data(**(survivor or {})), case_fields=dict(CASE_FIELDS),
-            incident=incident_data(**(incident or {})), perpetrator=perpetrator, account=account,
+            actor=actor,
+            survivor=survivor_data(**(survivor or {})),
+            case_fields=dict(CASE_FIELDS),
+            incident=incident_data(**(incident or {})),
+            perpetrator=perpetrator,
+            account=account,
             consents=list(consents),
         )
         return case

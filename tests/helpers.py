@@ -26,10 +26,19 @@ def totp_now(user) -> str:
 
 def survivor_data(**overrides) -> dict:
     data = {
-        "family_name": SURVIVOR_NAME[0], "given_name": SURVIVOR_NAME[1], "patronymic": SURVIVOR_NAME[2],
-        "other_names": ["Zhandosova Aigul"], "sex": "F", "birth_date": date(1990, 1, 1), "birth_year": None,
-        "iin": SURVIVOR_IIN, "phones": [SURVIVOR_PHONE], "address": "Сарыарқа ауданы, 12-үй", "region": None,
-        "disability": "none", "citizenship": "KZ",
+        "family_name": SURVIVOR_NAME[0],
+        "given_name": SURVIVOR_NAME[1],
+        "patronymic": SURVIVOR_NAME[2],
+        "other_names": ["Zhandosova Aigul"],
+        "sex": "F",
+        "birth_date": date(1990, 1, 1),
+        "birth_year": None,
+        "iin": SURVIVOR_IIN,
+        "phones": [SURVIVOR_PHONE],
+        "address": "Сарыарқа ауданы, 12-үй",
+        "region": None,
+        "disability": "none",
+        "citizenship": "KZ",
     }
     data.update(overrides)
     return data
@@ -40,15 +49,46 @@ def incident_data(**overrides) -> dict:
 
     today = timezone.localdate()
     data = {
-        "occurred_on": today - timedelta(days=2), "occurred_at_time": None, "date_is_approximate": False,
-        "reported_on": today, "region": Region.objects.get(code="71"), "settlement": "Астана", "place": "home",
-        "money_or_goods_exchanged": False, "abduction": False, "harmful_practice": "none", "children_present": True,
-        "weapon": "none", "injuries": "minor", "q_penetration": False, "q_sexual_contact": False,
-        "q_physical_assault": True, "q_forced_marriage": False, "q_denial": False, "q_psychological": True,
+        "occurred_on": today - timedelta(days=2),
+        "occurred_at_time": None,
+        "date_is_approximate": False,
+        "reported_on": today,
+        "region": Region.objects.get(code="71"),
+        "settlement": "Астана",
+        "place": "home",
+        "money_or_goods_exchanged": False,
+        "abduction": False,
+        "harmful_practice": "none",
+        "children_present": True,
+        "weapon": "none",
+        "injuries": "minor",
+        "q_penetration": False,
+        "q_sexual_contact": False,
+        "q_physical_assault": True,
+        "q_forced_marriage": False,
+        "q_denial": False,
+        "q_psychological": True,
     }
     data.update(overrides)
     return data
 
 
-CASE_FIELDS = {"entry_point": "crisis_centre", "priority": "normal", "contact_channel": "call",
-               "contact_times": "Күндіз 10:00-12:00", "preferred_language": "kk"}
+CASE_FIELDS = {
+    "entry_point": "crisis_centre",
+    "priority": "normal",
+    "contact_channel": "call",
+    "contact_times": "Күндіз 10:00-12:00",
+    "preferred_language": "kk",
+}
+
+
+def referral_take(*, actor, referral, action: str, **texts):
+    """A referral step as the referral page takes it: the named service for `action`, sent with
+    the version the page shows now."""
+    from qorgau.referrals.models import Referral
+    from qorgau.referrals.services import referral_step
+
+    version = Referral.objects.get(pk=referral.pk).version
+    return referral_step(
+        actor=actor, referral_id=referral.pk, action=action, expected_version=version, **texts
+    )

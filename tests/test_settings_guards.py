@@ -14,6 +14,7 @@ GOOD = {
     "QORGAU_DATA_KEYS": "p1:cHJvZHVjdGlvbi1kYXRhLWtleS10ZXN0LTMyYnl0ZSE=",
     "QORGAU_INDEX_KEY": "cHJvZHVjdGlvbi1pbmRleC1rZXktdGVzdC0zMmJ5dGUhIQ==",
     "QORGAU_AUDIT_KEY": "cHJvZHVjdGlvbi1hdWRpdC1rZXktdGVzdC0zMmJ5dGUhIQ==",
+    "QORGAU_EVIDENCE_SIGNING_KEY": "cHJvZHVjdGlvbi1ldmlkZW5jZS1zaWduaW5nLWtleSE=",
     "DATABASE_URL": "postgres://qorgau@127.0.0.1:5432/qorgau",
     "ALLOWED_HOSTS": "qorgau.example.kz",
 }
@@ -57,6 +58,12 @@ def test_check_deploy_is_clean_under_production_settings():
         ({"QORGAU_DATA_KEYS": "demo1:ZGVtby1kYXRhLWtleS1xb3JnYXUtMzItYnl0ZXMhISE="}, "QORGAU_DATA_KEYS"),
         ({"QORGAU_INDEX_KEY": None}, "QORGAU_INDEX_KEY"),
         ({"QORGAU_AUDIT_KEY": None}, "QORGAU_AUDIT_KEY"),
+        ({"QORGAU_EVIDENCE_SIGNING_KEY": None}, "QORGAU_EVIDENCE_SIGNING_KEY"),
+        (
+            {"QORGAU_EVIDENCE_SIGNING_KEY": "ZGVtby1ldmlkZW5jZS1zaWduaW5nLWtleS0zMmJ5dGU="},
+            "QORGAU_EVIDENCE_SIGNING_KEY",
+        ),
+        ({"QORGAU_EVIDENCE_SIGNING_KEY": "not-a-key"}, "QORGAU_EVIDENCE_SIGNING_KEY"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
     ],
@@ -83,3 +90,24 @@ def test_demo_commands_refuse_production(command):
 def test_unknown_mode_is_refused():
     result = run_qorgau("check", QORGAU_ENV="staging")
     assert result.returncode == 2 and "QORGAU_ENV" in result.stderr
+
+
+def test_the_demo_site_address_follows_the_port_it_serves(tmp_path):
+    """`PORT=18100 make run`: letters' QR codes and e-mailed links must point at :18100, and the
+    demo's e-mails go to files under var/mail/ rather than in full to the terminal."""
+    code = (
+        "from django.conf import settings as s; print(s.QORGAU_SITE_URL, s.EMAIL_BACKEND, s.EMAIL_FILE_PATH)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QORGAU_", "PORT", "EMAIL_URL"))}
+    env.update(QORGAU_ENV="demo", PORT="18100", QORGAU_VAR_DIR=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-m", "qorgau.cli", "shell", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    url, backend, path = out.stdout.strip().splitlines()[-1].split()
+    assert url == "http://127.0.0.1:18100"
+    assert backend == "django.core.mail.backends.filebased.EmailBackend" and path == str(tmp_path / "mail")

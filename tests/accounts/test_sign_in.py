@@ -218,7 +218,9 @@ def test_the_page_asked_for_is_reached_whole_after_both_steps(client, worker):
     """A `next` with a query of its own used to lose everything after its first `&` (and could add
     parameters to the code step's address)."""
     wanted = "/cases/?status=open&mine=1"
-    response = client.post(LOGIN, {"username": "worker", "password": PASSWORD, "next": wanted}, REMOTE_ADDR="10.0.0.1")
+    response = client.post(
+        LOGIN, {"username": "worker", "password": PASSWORD, "next": wanted}, REMOTE_ADDR="10.0.0.1"
+    )
     assert response.status_code == 302
     response = client.post(response["Location"], {"code": totp_now(worker)}, REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 302 and response["Location"] == wanted

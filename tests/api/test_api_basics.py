@@ -131,7 +131,9 @@ def test_personal_token_is_created_on_the_profile_page(client, login_client, wor
 
 def test_every_operation_documents_the_error_format(client, db):
     """Clients (and tests/fuzz) can rely on it: any 4xx answer is the one error object."""
-    schema = json.loads(client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    schema = json.loads(
+        client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    )
     error = schema["components"]["schemas"]["Error"]
     assert error["required"] == ["error"] and error["properties"]["error"]["required"] == ["code", "message"]
     for path, operations in schema["paths"].items():

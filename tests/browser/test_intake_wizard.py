@@ -38,7 +38,9 @@ def test_intake_wizard_in_the_users_language(page, make_user, lang):
     page.locator("[name=region]").select_option("71")
     page.locator("[name=contact_channel]").select_option("sms")
     page.locator("form.intake-form button[type=submit]").click()
-    expect(page.locator(".errorlist")).to_contain_text(t(lang, "This IIN is not valid: check the digits for a typing mistake."))
+    expect(page.locator(".errorlist")).to_contain_text(
+        t(lang, "This IIN is not valid: check the digits for a typing mistake.")
+    )
     page.locator("[name=iin]").fill(SURVIVOR_IIN)
     page.locator("form.intake-form button[type=submit]").click()
 

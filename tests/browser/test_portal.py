@@ -12,7 +12,16 @@ from qorgau.accounts.roles import Role
 
 NEUTRAL = "https://neutral.test/weather"
 START = "https://start.test/"
-PAGES = ["", "help/?region=71", "services/", "rights/", "safety-plan/", "self-check/", "contact/", "contact/sent/"]
+PAGES = [
+    "",
+    "help/?region=71",
+    "services/",
+    "rights/",
+    "safety-plan/",
+    "self-check/",
+    "contact/",
+    "contact/sent/",
+]
 MAX_BYTES = 100 * 1024
 
 
@@ -32,17 +41,27 @@ def shelter(make_agency):
     from qorgau.directory.models import AgencyProfile, AgencyService
 
     agency = make_agency(kind=Agency.Kind.SHELTER, region="71", name="Browser Shelter")
-    AgencyProfile(agency=agency, public_phone="+77000000160", open_24_7=True, address="Never shown 1",
-                  address_confidential=True, accepts_children=True, boys_max_age=10).save()
+    AgencyProfile(
+        agency=agency,
+        public_phone="+77000000160",
+        open_24_7=True,
+        address="Never shown 1",
+        address_confidential=True,
+        accepts_children=True,
+        boys_max_age=10,
+    ).save()
     AgencyService.objects.create(agency=agency, service_id="shelter")
     return agency
 
 
 def _route_outside(page):
     """No internet here: answer the neutral site and the page we came from ourselves."""
-    page.context.route(re.compile(r"https://(neutral|start)\.test/.*"), lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<!doctype html><title>Weather</title><p>Sunny</p>"
-    ))
+    page.context.route(
+        re.compile(r"https://(neutral|start)\.test/.*"),
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<!doctype html><title>Weather</title><p>Sunny</p>"
+        ),
+    )
 
 
 @pytest.mark.parametrize("how", ["button", "escape"])
@@ -94,7 +113,9 @@ def test_self_check_sends_nothing_and_shows_advice_by_urgency(browser, live_serv
     context.close()
 
 
-def test_contact_request_reaches_only_the_right_regional_inbox(browser, page, live_server, make_user, make_agency):
+def test_contact_request_reaches_only_the_right_regional_inbox(
+    browser, page, live_server, make_user, make_agency
+):
     page.goto("/en/contact/")
     page.get_by_label("Where are you?").select_option("71")
     page.get_by_label("Someone to talk to").check()
@@ -105,8 +126,12 @@ def test_contact_request_reaches_only_the_right_regional_inbox(browser, page, li
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your request has been received")
     assert "0234" not in page.content()
 
-    astana = make_user(Role.CASEWORKER, agency=make_agency(kind=Agency.Kind.CRISIS_CENTRE, region="71"), username="cw71")
-    almaty = make_user(Role.CASEWORKER, agency=make_agency(kind=Agency.Kind.CRISIS_CENTRE, region="75"), username="cw75")
+    astana = make_user(
+        Role.CASEWORKER, agency=make_agency(kind=Agency.Kind.CRISIS_CENTRE, region="71"), username="cw71"
+    )
+    almaty = make_user(
+        Role.CASEWORKER, agency=make_agency(kind=Agency.Kind.CRISIS_CENTRE, region="75"), username="cw75"
+    )
     for user, sees in ((astana, True), (almaty, False)):
         context = browser.new_context(base_url=live_server.url, locale="en-US")
         staff = context.new_page()
@@ -132,6 +157,16 @@ def test_contact_request_reaches_only_the_right_regional_inbox(browser, page, li
             expect(rows).to_have_count(0)
             expect(staff.get_by_text("No requests are waiting.")).to_be_visible()
         context.close()
+
+
+def test_the_contact_keyboard_follows_the_chosen_channel(page, live_server, db):
+    page.goto("/en/contact/")
+    contact = page.get_by_label("Phone number or e-mail")
+    assert contact.get_attribute("inputmode") is None  # no choice yet: the ordinary keyboard
+    page.get_by_label("E-mail", exact=True).check()
+    assert contact.get_attribute("inputmode") == "email"
+    page.get_by_label("A phone call").check()
+    assert contact.get_attribute("inputmode") == "tel"
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])

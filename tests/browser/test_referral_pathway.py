@@ -11,7 +11,9 @@ from qorgau.directory.catalogue import load_services
 from qorgau.directory.models import ServiceType
 
 
-def test_refer_accept_and_record_across_agencies(page, browser, live_server, make_user, make_agency, open_case):
+def test_refer_accept_and_record_across_agencies(
+    page, browser, live_server, make_user, make_agency, open_case
+):
     load_services(ServiceType)  # live-server tests start with empty tables
     centre = make_agency(Agency.Kind.CRISIS_CENTRE, name="Centre A")
     police = make_agency(Agency.Kind.POLICE, name="Police B")
@@ -20,12 +22,15 @@ def test_refer_accept_and_record_across_agencies(page, browser, live_server, mak
     officer = make_user(Role.POLICE_OFFICER, agency=police, username="police.arman")
     psychologist = make_user(Role.PSYCHOLOGIST, agency=psych, username="psych.asel")
     consent = {"method": "written", "given_by": "survivor"}
-    case = open_case(worker, consents=[
-        {"purpose": "referral", "recipient_kind": "police", **consent},
-        {"purpose": "share", "recipient_kind": "police", "sections": ["general", "legal"], **consent},
-        {"purpose": "referral", "recipient_kind": "psychological", **consent},
-        {"purpose": "share", "recipient_kind": "psychological", "sections": ["psychological"], **consent},
-    ])
+    case = open_case(
+        worker,
+        consents=[
+            {"purpose": "referral", "recipient_kind": "police", **consent},
+            {"purpose": "share", "recipient_kind": "police", "sections": ["general", "legal"], **consent},
+            {"purpose": "referral", "recipient_kind": "psychological", **consent},
+            {"purpose": "share", "recipient_kind": "psychological", "sections": ["psychological"], **consent},
+        ],
+    )
 
     sign_in(page, worker)
     for service, agency in (("police_report", police), ("psychological", psych)):

@@ -19,7 +19,9 @@ def answer(page, yes: int):
         page.locator(f"[name=a_{item.id}][value={'yes' if n < yes else 'no'}]").check()
 
 
-def test_high_risk_assessment_explained_referred_and_put_on_an_agenda(page, make_user, make_agency, open_case):
+def test_high_risk_assessment_explained_referred_and_put_on_an_agenda(
+    page, make_user, make_agency, open_case
+):
     centre = make_agency(Agency.Kind.CRISIS_CENTRE, name="Centre B")
     police = make_agency(Agency.Kind.POLICE, name="Police B")
     worker = make_user(Role.CASEWORKER, agency=centre, username="risk.browser.worker")
@@ -78,23 +80,61 @@ def test_risk_pages_have_no_serious_accessibility_problems(axe_page, make_user, 
     coordinator = make_user(Role.CONFERENCE_COORDINATOR, username="risk.axe.coordinator")
     case = open_case(worker)
     assessment = assess(worker, case, yes=15)
-    services.safety_plan_save(actor=worker, case=case, expected_version=0, plan=SafetyPlan(code_word="Жұлдыз"))
+    services.safety_plan_save(
+        actor=worker, case=case, expected_version=0, plan=SafetyPlan(code_word="Жұлдыз")
+    )
     referral = services.conference_refer(actor=worker, case=case, basis="consent")
-    conference = services.conference_create(actor=coordinator, scheduled_for=timezone.now() + timedelta(days=1),
-                                            place="Room 1", agencies=[coordinator.agency])
-    services.agenda_add(actor=coordinator, conference=conference, referral=referral)
+    conference = services.conference_create(
+        actor=coordinator,
+        scheduled_for=timezone.now() + timedelta(days=1),
+        place="Room 1",
+        agencies=[coordinator.agency],
+    )
+    services.agenda_add(actor=coordinator, conference=conference, referral_id=referral.pk)
     page = axe_page
     sign_in(page, worker)
-    for url in (f"/cases/{case.pk}/", f"/risk/cases/{case.pk}/assessments/new/",
-                f"/risk/cases/{case.pk}/assessments/{assessment.pk}/", f"/risk/cases/{case.pk}/safety-plan/",
-                "/risk/conferences/", f"/risk/conferences/{conference.pk}/", f"/risk/agenda/{referral.pk}/",
-                "/dashboard/"):
+    for url in (
+        f"/cases/{case.pk}/",
+        f"/risk/cases/{case.pk}/assessments/new/",
+        f"/risk/cases/{case.pk}/assessments/{assessment.pk}/",
+        f"/risk/cases/{case.pk}/safety-plan/",
+        "/risk/conferences/",
+        f"/risk/conferences/{conference.pk}/",
+        f"/risk/agenda/{referral.pk}/",
+        "/dashboard/",
+    ):
         page.goto(url)
         problems = run_axe(page)
         assert problems == [], (url, [(p["id"], [n["html"] for n in p["nodes"]]) for p in problems])
     page.locator(".usermenu").get_by_role("button", name="Sign out").click()
     sign_in(page, coordinator)
-    for url in ("/risk/conferences/new/", f"/risk/conferences/{conference.pk}/", f"/risk/agenda/{referral.pk}/"):
+    for url in (
+        "/risk/conferences/new/",
+        f"/risk/conferences/{conference.pk}/",
+        f"/risk/agenda/{referral.pk}/",
+    ):
         page.goto(url)
         problems = run_axe(page)
         assert problems == [], (url, [(p["id"], [n["html"] for n in p["nodes"]]) for p in problems])
+
+
+def test_the_risk_form_counts_answers_and_has_a_box_for_her_words(page, make_user, make_agency, open_case):
+    centre = make_agency(Agency.Kind.CRISIS_CENTRE, name="Centre Progress")
+    worker = make_user(Role.CASEWORKER, agency=centre, username="risk.browser.progress")
+    case = open_case(worker, incident={"weapon": "knife", "injuries": "none"})
+    sign_in(page, worker)
+    page.goto(f"/risk/cases/{case.pk}/assessments/new/")
+    progress = page.locator("[data-risk-progress-text]")
+    expect(progress).to_have_text("1 of 24 answered")  # the knife recorded in the incident
+    expect(page.locator("[name=a_weapons][value=yes]")).to_be_checked()
+    expect(page.locator(".prefilled")).to_contain_text("Pre-filled from the incident of")
+    page.locator("[name=a_injury][value=no]").check()
+    page.locator("[name=a_frightened][value=yes]").check()
+    expect(progress).to_have_text("3 of 24 answered")
+    page.get_by_label("Note in her own words what she is afraid of.").fill("Что он вернётся ночью")
+    page.get_by_role("button", name="Save a draft").click()
+    expect(page.locator(".messages")).to_contain_text("The draft was saved")
+    expect(page.get_by_label("Note in her own words what she is afraid of.")).to_have_value(
+        "Что он вернётся ночью"
+    )
+    expect(progress).to_have_text("3 of 24 answered")

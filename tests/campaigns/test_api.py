@@ -272,26 +272,50 @@ def test_ids_too_large_for_the_database_are_400_not_a_crash(world, api_client, m
     event = make_event(status=S.HELD)
     c = api_client(world["national"])
     huge = 10**22
-    body = {"code": "BIG-1", "name_kk": "Үлкен", "name_ru": "Большой", "starts_on": "2027-03-01",
-            "ends_on": "2027-03-31", "coordinators": [world["regional"].pk, huge]}
-    assert "coordinators" in assert_error(c.post("/api/v1/campaigns/", body, format="json"), 400, "invalid")["fields"]
+    body = {
+        "code": "BIG-1",
+        "name_kk": "Үлкен",
+        "name_ru": "Большой",
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-03-31",
+        "coordinators": [world["regional"].pk, huge],
+    }
+    assert (
+        "coordinators"
+        in assert_error(c.post("/api/v1/campaigns/", body, format="json"), 400, "invalid")["fields"]
+    )
     patch = c.patch(f"/api/v1/campaigns/{world['campaign'].pk}/", {"coordinators": [huge]}, format="json")
     assert "coordinators" in assert_error(patch, 400, "invalid")["fields"]
     letters = {"event": huge, "language": "kk", "recipients": [{"name": "A", "role": "speaker"}]}
-    assert "event" in assert_error(c.post("/api/v1/letters/", letters, format="json"), 400, "invalid")["fields"]
-    assert not Campaign.objects.filter(code="BIG-1").exists() and not Letter.objects.filter(event=event).exists()
+    assert (
+        "event" in assert_error(c.post("/api/v1/letters/", letters, format="json"), 400, "invalid")["fields"]
+    )
+    assert (
+        not Campaign.objects.filter(code="BIG-1").exists() and not Letter.objects.filter(event=event).exists()
+    )
 
 
 def test_campaign_list_is_newest_first(world, api_client):
     """Counting events drops the model's ordering from the query: pages would shuffle without it."""
-    Campaign.objects.create(code="NEW-2027", name_kk="Жаңа", name_ru="Новая", name_en="New",
-                            starts_on=date(2027, 11, 25), ends_on=date(2027, 12, 10),
-                            issuer=world["agencies"]["commission"], created_by=world["national"])
+    Campaign.objects.create(
+        code="NEW-2027",
+        name_kk="Жаңа",
+        name_ru="Новая",
+        name_en="New",
+        starts_on=date(2027, 11, 25),
+        ends_on=date(2027, 12, 10),
+        issuer=world["agencies"]["commission"],
+        created_by=world["national"],
+    )
     codes = [c["code"] for c in api_client(world["national"]).get("/api/v1/campaigns/").json()["results"]]
     assert codes == ["NEW-2027", "16D-2026"]
 
 
 def test_issuing_letters_is_documented_as_a_plain_list(client, db):
-    schema = json.loads(client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
-    issued = schema["paths"]["/api/v1/letters/"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    schema = json.loads(
+        client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    )
+    issued = schema["paths"]["/api/v1/letters/"]["post"]["responses"]["201"]["content"]["application/json"][
+        "schema"
+    ]
     assert issued["type"] == "array"

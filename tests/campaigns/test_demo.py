@@ -24,7 +24,9 @@ def test_the_2026_sixteen_days_reach_five_regions(built):
     campaign = Campaign.objects.get(code="16D-2026")
     assert (campaign.starts_on.isoformat(), campaign.ends_on.isoformat()) == ("2026-11-25", "2026-12-10")
     assert campaign.previous.code == "16D-2025"  # the 2026 edition follows 2025's
-    public = campaign.events.filter(status__in=[Event.Status.APPROVED, Event.Status.HELD, Event.Status.REPORTED])
+    public = campaign.events.filter(
+        status__in=[Event.Status.APPROVED, Event.Status.HELD, Event.Status.REPORTED]
+    )
     assert public.values("region").distinct().count() >= 5
     assert campaign.events.filter(status=Event.Status.SUBMITTED).exists()  # work for the coordinators
 

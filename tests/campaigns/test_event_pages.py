@@ -113,13 +113,83 @@ def test_editing_a_draft_replaces_partners_and_speakers(world, client, login_cli
     login_client(world["colleague"])
     url = reverse("campaigns:event_edit", args=[event.pk])
     page = client.get(url).content.decode()
-    assert "Old partner" in page and 'name="campaign"' not in page  # an event stays in its campaign
+    assert "Old partner" in page and 'name="campaign"' in page  # a draft may still change campaign
     data = form_data(world, version=event.version, title="Renamed")
     data.update(_formset("partners", [{"name": "New partner", "kind": "international"}]))
     assert client.post(url, data).status_code == 302
     event.refresh_from_db()
     assert event.title == "Renamed" and event.version == 2
     assert list(event.partners.values_list("name", flat=True)) == ["New partner"]
+
+
+def test_a_draft_moves_to_another_running_campaign_but_not_to_one_that_is_over(
+    world, client, login_client, make_event
+):
+    from datetime import date
+
+    from qorgau.campaigns.models import Campaign
+
+    event = make_event()
+    other = Campaign.objects.create(
+        code="OTHER-2026",
+        name_kk="Басқа",
+        name_ru="Другая",
+        name_en="Other",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 12, 31),
+        issuer=world["agencies"]["commission"],
+        created_by=world["national"],
+    )
+    over = Campaign.objects.create(
+        code="OVER-2025",
+        name_kk="Өткен",
+        name_ru="Прошедшая",
+        name_en="Over",
+        starts_on=date(2025, 11, 1),
+        ends_on=date(2025, 12, 10),
+        issuer=world["agencies"]["commission"],
+        created_by=world["national"],
+    )
+    login_client(world["organiser"])
+    url = reverse("campaigns:event_edit", args=[event.pk])
+    refused = client.post(url, {**form_data(world, version=event.version), "campaign": over.pk})
+    assert refused.status_code == 400
+    event.refresh_from_db()
+    assert event.campaign_id == world["campaign"].pk and event.version == 1
+    assert (
+        client.post(url, {**form_data(world, version=event.version), "campaign": other.pk}).status_code == 302
+    )
+    event.refresh_from_db()
+    assert event.campaign_id == other.pk
+
+
+def test_the_api_moves_only_a_draft_to_another_campaign(world, api_client, make_event):
+    from datetime import date
+
+    from qorgau.campaigns.models import Campaign
+
+    other = Campaign.objects.create(
+        code="OTHER-2026",
+        name_kk="Басқа",
+        name_ru="Другая",
+        name_en="Other",
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 12, 31),
+        issuer=world["agencies"]["commission"],
+        created_by=world["national"],
+    )
+    draft, submitted = make_event(), make_event(status=S.SUBMITTED)
+    api = api_client(world["organiser"])
+    moved = api.patch(
+        f"/api/v1/events/{draft.pk}/", {"campaign": other.pk, "version": draft.version}, format="json"
+    )
+    assert moved.status_code == 200, moved.content
+    draft.refresh_from_db()
+    assert draft.campaign_id == other.pk
+    kept = api.patch(f"/api/v1/events/{submitted.pk}/", {"campaign": other.pk}, format="json")
+    assert kept.status_code in (400, 403)
+    submitted.refresh_from_db()
+    assert submitted.campaign_id == world["campaign"].pk
 
 
 def test_a_stale_edit_is_refused_and_overwrites_nothing(world, client, login_client, make_event):

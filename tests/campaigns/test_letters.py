@@ -110,6 +110,10 @@ def test_no_signatory_no_letters(world, held, settings):
         ([("   ", R.SPEAKER)], "kk", "recipients"),
         ([("x" * 201, R.SPEAKER)], "kk", "recipients"),
         ([(KAZAKH_NAME, "hero")], "kk", "recipients"),
+        ([("Speaker 123", R.SPEAKER)], "kk", "recipients"),
+        ([("https://spam.example", R.PARTNER)], "kk", "recipients"),
+        ([("speaker@example.invalid", R.SPEAKER)], "kk", "recipients"),
+        ([("-", R.SPEAKER)], "kk", "recipients"),
         ([(KAZAKH_NAME, R.SPEAKER)], "de", "language"),
     ],
 )
@@ -120,6 +124,16 @@ def test_bad_letter_requests_are_refused(world, held, people, language, field):
     assert not Letter.objects.exists()
     world["campaign"].refresh_from_db()
     assert world["campaign"].letter_seq == 0
+
+
+def test_names_in_any_script_and_organisations_with_numbers_are_accepted(world, held):
+    names = [
+        ("Ә.Б. Сәтбаева", R.SPEAKER),
+        ("O'Brien-Nurlanova", R.MODERATOR),
+        ("«Жас Өркен» бірлестігі", R.PARTNER),
+        ("№5 мектеп", R.PARTNER),
+    ]
+    assert len(issue(world, held, names)) == 4
 
 
 def test_who_may_issue_letters(world, make_event, held):

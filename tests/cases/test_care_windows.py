@@ -27,12 +27,15 @@ def test_windows_for_rape_count_from_the_incident():
 
 def test_pep_closes_at_72_hours_and_contraception_at_120():
     start = at(date(2026, 11, 20), 22)
-    just_before = {w.kind: w for w in care_windows(incident(), start + timedelta(hours=72) - timedelta(seconds=1))}
+    just_before = {
+        w.kind: w for w in care_windows(incident(), start + timedelta(hours=72) - timedelta(seconds=1))
+    }
     at_72 = {w.kind: w for w in care_windows(incident(), start + timedelta(hours=72))}
     assert just_before["pep"].is_open and not at_72["pep"].is_open
     assert at_72["emergency_contraception"].is_open
     assert not {w.kind: w for w in care_windows(incident(), start + timedelta(hours=120))}[
-        "emergency_contraception"].is_open
+        "emergency_contraception"
+    ].is_open
 
 
 def test_unknown_time_counts_from_the_start_of_the_day_and_says_so():
@@ -57,8 +60,15 @@ def test_dashboard_shows_open_windows_and_not_closed_ones(client, login_client, 
 
     worker = make_user(Role.CASEWORKER)
     today = timezone.localdate()
-    open_case(worker, incident={"occurred_on": today - timedelta(days=1), "q_penetration": True,
-                                "q_physical_assault": False, "q_psychological": False})
+    open_case(
+        worker,
+        incident={
+            "occurred_on": today - timedelta(days=1),
+            "q_penetration": True,
+            "q_physical_assault": False,
+            "q_psychological": False,
+        },
+    )
     login_client(worker)
     page = client.get("/dashboard/").content.decode()
     assert "Care windows closing" in page and "HIV post-exposure prophylaxis" in page

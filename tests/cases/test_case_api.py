@@ -16,15 +16,42 @@ from qorgau.people.models import Person
 def body(**overrides):
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     data = {
-        "survivor": {"entry_point": "police", "priority": "normal", "given_name": "Айгүл", "family_name": "Жандосова",
-                     "sex": "F", "birth_date": "1990-01-01", "iin": SURVIVOR_IIN, "phone": "+77000000101",
-                     "region": "71", "disability": "none", "citizenship": "KZ", "contact_channel": "call"},
-        "incident": {"occurred_on": yesterday, "region": "71", "place": "home", "q_penetration": False,
-                     "q_physical_assault": True, "harmful_practice": "none", "weapon": "none", "injuries": "minor",
-                     "perpetrator_relationship": "former_partner", "perpetrator_sex": "M",
-                     "account": "He came back and hit me."},
-        "consents": [{"purpose": "statistics", "method": "verbal", "given_by": "survivor"},
-                     {"purpose": "referral", "recipient_kind": "legal_aid", "method": "verbal", "given_by": "survivor"}],
+        "survivor": {
+            "entry_point": "police",
+            "priority": "normal",
+            "given_name": "Айгүл",
+            "family_name": "Жандосова",
+            "sex": "F",
+            "birth_date": "1990-01-01",
+            "iin": SURVIVOR_IIN,
+            "phone": "+77000000101",
+            "region": "71",
+            "disability": "none",
+            "citizenship": "KZ",
+            "contact_channel": "call",
+        },
+        "incident": {
+            "occurred_on": yesterday,
+            "region": "71",
+            "place": "home",
+            "q_penetration": False,
+            "q_physical_assault": True,
+            "harmful_practice": "none",
+            "weapon": "none",
+            "injuries": "minor",
+            "perpetrator_relationship": "former_partner",
+            "perpetrator_sex": "M",
+            "account": "He came back and hit me.",
+        },
+        "consents": [
+            {"purpose": "statistics", "method": "verbal", "given_by": "survivor"},
+            {
+                "purpose": "referral",
+                "recipient_kind": "legal_aid",
+                "method": "verbal",
+                "given_by": "survivor",
+            },
+        ],
     }
     for part, changes in overrides.items():
         if isinstance(changes, dict):
@@ -50,7 +77,9 @@ def test_open_a_case_in_one_request(api, worker):
     data = response.json()
     case = Case.objects.get(pk=data["id"])
     assert data["number"] == case.number and data["survivor"]["iin"] == SURVIVOR_IIN
-    assert data["incidents"][0]["gbv_type"] == "physical_assault" and data["incidents"][0]["contexts"] == ["ipv"]
+    assert data["incidents"][0]["gbv_type"] == "physical_assault" and data["incidents"][0]["contexts"] == [
+        "ipv"
+    ]
     assert data["notes"][0]["body"] == "He came back and hit me." and data["notes"][0]["is_account"]
     assert case.consents.count() == 2 and case.holding_agency == worker.agency
     assert AuditEvent.objects.filter(action="case.open", case_id=case.pk, source="api").exists()
@@ -88,9 +117,12 @@ def test_bad_input_is_400_naming_the_field_and_nothing_is_saved(api, override, f
 def test_errors_are_translated(api, worker):
     worker.language = "kk"
     worker.save()
-    response = api.post("/api/v1/cases/", body(survivor={"iin": "900101400405"}), format="json",
-                        HTTP_ACCEPT_LANGUAGE="kk")
-    assert response.json()["error"]["fields"]["survivor.iin"] == ["Бұл ЖСН жарамсыз: цифрларда қате жоқ па, тексеріңіз."]
+    response = api.post(
+        "/api/v1/cases/", body(survivor={"iin": "900101400405"}), format="json", HTTP_ACCEPT_LANGUAGE="kk"
+    )
+    assert response.json()["error"]["fields"]["survivor.iin"] == [
+        "Бұл ЖСН жарамсыз: цифрларда қате жоқ па, тексеріңіз."
+    ]
 
 
 @pytest.mark.parametrize("payload", ["[1, 2]", '"text"', "{bad json", ""])
@@ -128,7 +160,9 @@ def test_person_edit_conflict(api, worker, open_case):
     case = open_case(worker)
     survivor = case.people.get(role="survivor")
     url = f"/api/v1/cases/{case.pk}/people/{survivor.pk}/"
-    ok = api.patch(url, {"version": 1, "given_name": "Айгерім", "family_name": "Жандосова", "sex": "F"}, format="json")
+    ok = api.patch(
+        url, {"version": 1, "given_name": "Айгерім", "family_name": "Жандосова", "sex": "F"}, format="json"
+    )
     assert ok.status_code == 200 and ok.json()["name"].startswith("Жандосова Айгерім")
     stale = api.patch(url, {"version": 1, "given_name": "Other", "sex": "F"}, format="json")
     assert stale.status_code == 409
@@ -138,14 +172,17 @@ def test_person_edit_conflict(api, worker, open_case):
 
 def test_notes_consents_and_withdrawal(api, worker, open_case):
     case = open_case(worker)
-    note = api.post(f"/api/v1/cases/{case.pk}/notes/", {"section": "health", "body": "Bruises documented."},
-                    format="json")
+    note = api.post(
+        f"/api/v1/cases/{case.pk}/notes/", {"section": "health", "body": "Bruises documented."}, format="json"
+    )
     assert note.status_code == 201 and Note.objects.filter(case=case, section="health").exists()
     bad = api.post(f"/api/v1/cases/{case.pk}/notes/", {"section": "gossip", "body": "x"}, format="json")
     assert bad.status_code == 400 and "section" in bad.json()["error"]["fields"]
-    consent = api.post(f"/api/v1/cases/{case.pk}/consents/", {"purpose": "referral", "recipient_kind": "police",
-                                                              "method": "written", "given_by": "survivor"},
-                       format="json")
+    consent = api.post(
+        f"/api/v1/cases/{case.pk}/consents/",
+        {"purpose": "referral", "recipient_kind": "police", "method": "written", "given_by": "survivor"},
+        format="json",
+    )
     assert consent.status_code == 201
     withdrawn = api.post(f"/api/v1/cases/{case.pk}/consents/{consent.json()['id']}/withdraw/")
     assert withdrawn.status_code == 200 and withdrawn.json()["active"] is False
@@ -174,8 +211,19 @@ def test_schema_has_no_warnings_and_documents_case_opening():
     import sys
     from pathlib import Path
 
-    result = subprocess.run([str(Path(sys.executable).with_name("qorgau")), "spectacular", "--validate",
-                             "--fail-on-warn", "--format", "openapi-json"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("qorgau")),
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--format",
+            "openapi-json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert '"/api/v1/cases/"' in result.stdout and "CaseOpenInput" in result.stdout
 
@@ -189,18 +237,26 @@ def test_needs_through_the_api(api):
 
 def test_a_list_where_one_value_belongs_is_named_in_the_callers_language(api, worker, open_case):
     case = open_case(worker)
-    response = api.post(f"/api/v1/cases/{case.pk}/notes/", {"section": ["general"], "body": "A note"},
-                        format="json", HTTP_ACCEPT_LANGUAGE="ru")
+    response = api.post(
+        f"/api/v1/cases/{case.pk}/notes/",
+        {"section": ["general"], "body": "A note"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
     assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"section": ["Передайте здесь одно значение, а не список или объект."]}
+    assert response.json()["error"]["fields"] == {
+        "section": ["Передайте здесь одно значение, а не список или объект."]
+    }
     assert Note.objects.filter(case=case).count() == 1  # her account only
 
 
 def test_json_numbers_are_read_as_a_form_would_read_them(api, worker, open_case):
     case = open_case(worker)
-    rating = api.post(f"/api/v1/cases/{case.pk}/wellbeing/",
-                      {"moment": "intake", "safety": 4, "wellbeing": 5, "rated_on": timezone.localdate().isoformat()},
-                      format="json")
+    rating = api.post(
+        f"/api/v1/cases/{case.pk}/wellbeing/",
+        {"moment": "intake", "safety": 4, "wellbeing": 5, "rated_on": timezone.localdate().isoformat()},
+        format="json",
+    )
     assert rating.status_code == 201, rating.json()
     assert (rating.json()["safety"], rating.json()["wellbeing"]) == (4, 5)
 
@@ -209,11 +265,22 @@ def test_recording_an_earlier_incident_answers_with_that_incident(api, worker, o
     """The case lists incidents newest first: the answer used to be whichever came first there."""
     case = open_case(worker)  # an incident two days ago
     earlier = (timezone.localdate() - timedelta(days=400)).isoformat()
-    response = api.post(f"/api/v1/cases/{case.pk}/incidents/",
-                        {"occurred_on": earlier, "reported_on": earlier, "region": "71", "place": "home",
-                         "q_physical_assault": True, "harmful_practice": "none", "weapon": "none",
-                         "injuries": "none", "perpetrator_relationship": "former_partner", "perpetrator_sex": "M"},
-                        format="json")
+    response = api.post(
+        f"/api/v1/cases/{case.pk}/incidents/",
+        {
+            "occurred_on": earlier,
+            "reported_on": earlier,
+            "region": "71",
+            "place": "home",
+            "q_physical_assault": True,
+            "harmful_practice": "none",
+            "weapon": "none",
+            "injuries": "none",
+            "perpetrator_relationship": "former_partner",
+            "perpetrator_sex": "M",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["occurred_on"] == earlier
     assert case.incidents.count() == 2

@@ -30,13 +30,25 @@ def test_first_yes_in_the_fixed_order_wins(yes, expected):
 
 
 def test_questions_are_in_the_reference_order():
-    assert FIELDS == ["q_penetration", "q_sexual_contact", "q_physical_assault", "q_forced_marriage", "q_denial",
-                      "q_psychological"]
+    assert FIELDS == [
+        "q_penetration",
+        "q_sexual_contact",
+        "q_physical_assault",
+        "q_forced_marriage",
+        "q_denial",
+        "q_psychological",
+    ]
 
 
 def contexts(gbv_type, relationships=(), age=30, money=False, abduction=False, practice="none"):
-    return case_contexts(gbv_type=gbv_type, relationships=relationships, survivor_age=age,
-                         money_or_goods_exchanged=money, abduction=abduction, harmful_practice=practice)
+    return case_contexts(
+        gbv_type=gbv_type,
+        relationships=relationships,
+        survivor_age=age,
+        money_or_goods_exchanged=money,
+        abduction=abduction,
+        harmful_practice=practice,
+    )
 
 
 def test_intimate_partner_violence_for_any_type_with_a_partner():

@@ -11,28 +11,61 @@ from qorgau.cases.models import Case, Consent, IntakeDraft, Note
 from qorgau.people.models import Person
 
 STEP1 = {
-    "entry_point": "crisis_centre", "priority": "high", "given_name": "Айгүл", "family_name": "Жандосова",
-    "patronymic": "", "other_names": "Zhandosova", "sex": "F", "birth_date": "1990-01-01", "birth_year": "",
-    "iin": SURVIVOR_IIN, "phone": "8 700 000 01 01", "address": "", "region": "71", "disability": "none",
-    "citizenship": "KZ", "preferred_language": "kk", "contact_channel": "sms", "contact_times": "10:00-12:00",
+    "entry_point": "crisis_centre",
+    "priority": "high",
+    "given_name": "Айгүл",
+    "family_name": "Жандосова",
+    "patronymic": "",
+    "other_names": "Zhandosova",
+    "sex": "F",
+    "birth_date": "1990-01-01",
+    "birth_year": "",
+    "iin": SURVIVOR_IIN,
+    "phone": "8 700 000 01 01",
+    "address": "",
+    "region": "71",
+    "disability": "none",
+    "citizenship": "KZ",
+    "preferred_language": "kk",
+    "contact_channel": "sms",
+    "contact_times": "10:00-12:00",
 }
 
 
 def step2(**overrides):
     today = timezone.localdate()
     data = {
-        "occurred_on": (today - timedelta(days=1)).isoformat(), "occurred_at_time": "21:30", "reported_on": "",
-        "region": "71", "settlement": "Астана", "place": "home", "q_penetration": "no", "q_sexual_contact": "no",
-        "q_physical_assault": "yes", "harmful_practice": "none", "children_present": "yes", "weapon": "knife",
-        "injuries": "minor", "perpetrator_relationship": "current_partner", "perpetrator_given_name": "Ерлан",
-        "perpetrator_family_name": "Жандосов", "perpetrator_sex": "M", "account": "Ол мені ас үйде ұрды.",
+        "occurred_on": (today - timedelta(days=1)).isoformat(),
+        "occurred_at_time": "21:30",
+        "reported_on": "",
+        "region": "71",
+        "settlement": "Астана",
+        "place": "home",
+        "q_penetration": "no",
+        "q_sexual_contact": "no",
+        "q_physical_assault": "yes",
+        "harmful_practice": "none",
+        "children_present": "yes",
+        "weapon": "knife",
+        "injuries": "minor",
+        "perpetrator_relationship": "current_partner",
+        "perpetrator_given_name": "Ерлан",
+        "perpetrator_family_name": "Жандосов",
+        "perpetrator_sex": "M",
+        "account": "Ол мені ас үйде ұрды.",
     }
     data.update(overrides)
     return data
 
 
-STEP3 = {"statistics": "on", "referral_kinds": ["police", "psychological"], "share_sections": ["general", "legal"],
-         "contact": "on", "method": "written", "given_by": "survivor"}
+STEP3 = {
+    "statistics": "on",
+    "referral_kinds": ["police", "psychological"],
+    "share_sections": ["general", "legal"],
+    "contact": "on",
+    "method": "written",
+    "given_by": "survivor",
+}
 
 
 @pytest.fixture
@@ -59,14 +92,26 @@ def test_three_screens_open_a_case_with_consent(client, worker):
     assert response["Location"] == f"/cases/{case.pk}/"
     assert case.holding_agency == worker.agency and case.assigned_to == worker and case.priority == "high"
     survivor = case.people.get(role="survivor")
-    assert survivor.iin == SURVIVOR_IIN and survivor.phones == ["+77000000101"] and survivor.birth_year == 1990
+    assert (
+        survivor.iin == SURVIVOR_IIN and survivor.phones == ["+77000000101"] and survivor.birth_year == 1990
+    )
     incident = case.incidents.get()
-    assert incident.gbv_type == "physical_assault" and incident.contexts == ["ipv"] and incident.delay_band == "0-3d"
+    assert (
+        incident.gbv_type == "physical_assault"
+        and incident.contexts == ["ipv"]
+        and incident.delay_band == "0-3d"
+    )
     assert Note.objects.get(case=case, is_account=True).body == "Ол мені ас үйде ұрды."
     purposes = sorted((c.purpose, c.recipient_kind) for c in case.consents.all())
-    assert purposes == [("contact", "police"), ("contact", "psychological"), ("referral", "police"),
-                        ("referral", "psychological"), ("share", "police"), ("share", "psychological"),
-                        ("statistics", "")]
+    assert purposes == [
+        ("contact", "police"),
+        ("contact", "psychological"),
+        ("referral", "police"),
+        ("referral", "psychological"),
+        ("share", "police"),
+        ("share", "psychological"),
+        ("statistics", ""),
+    ]
     assert not IntakeDraft.objects.exists()  # the draft is gone once the case is open
     page = client.get(response["Location"]).content.decode()
     assert "Жандосова" in page and case.number in page
@@ -182,8 +227,10 @@ def test_known_person_warning_without_revealing_the_other_agency(client, worker,
     assert "Known to another agency" in page
     assert other_case.number not in page and other_agency_worker.agency.name_en not in page
     token = page.split('name="token" value="')[1].split('"')[0]
-    response = client.post("/cases/access-requests/new/", {"token": token, "reason": "She is here now, bruised.",
-                                                            "back": response["Location"]})
+    response = client.post(
+        "/cases/access-requests/new/",
+        {"token": token, "reason": "She is here now, bruised.", "back": response["Location"]},
+    )
     assert response.status_code == 302
     request = other_case.access_requests.get()
     assert request.requesting_agency == worker.agency and request.reason == "She is here now, bruised."
@@ -196,6 +243,7 @@ def test_forged_access_request_token_is_refused(client, worker):
 
 def test_live_identity_check_fragment(client, worker, open_case):
     case = open_case(worker)
+    client.get("/cases/new/")
     fragment = client.post("/cases/intake/check-identity/", {"iin": SURVIVOR_IIN}).content.decode()
     assert case.number in fragment
 
@@ -224,3 +272,45 @@ def test_the_help_she_asks_for_becomes_referral_suggestions(client, worker):
 def test_unknown_need_is_a_field_error(client, worker):
     response, _s2, _s3 = run_wizard(client, three={**STEP3, "needs": ["a_unicorn"]})
     assert response.status_code == 200 and "needs" in response.context["form"].errors
+
+
+def test_a_birth_year_in_the_future_is_refused_at_step_one(client, worker):
+    """2099 passed step 1 and read as an unborn child two screens later."""
+    response = client.post("/cases/new/", {**STEP1, "birth_date": "", "birth_year": "2099"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["birth_year"] == [
+        "The year of birth must be between 1900 and this year."
+    ]
+    assert not IntakeDraft.objects.exists()
+    assert 'value="2099"' in response.content.decode()  # what was typed comes back
+
+
+def test_a_perpetrator_birth_year_in_the_future_is_refused_at_step_two(client, worker):
+    response = client.post("/cases/new/", STEP1)
+    response = client.post(response["Location"], step2(perpetrator_birth_year="2099"))
+    assert response.status_code == 200 and "perpetrator_birth_year" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    "override,warning",
+    [
+        ({"birth_date": "1991-03-04"}, "The date of birth differs from the one in the IIN."),
+        ({"sex": "M"}, "The sex differs from the one in the IIN."),
+    ],
+)
+def test_an_iin_that_disagrees_is_pointed_out_at_step_one(client, worker, override, warning):
+    """Not after the case is opened: at step 1, beside the IIN, until corrected or confirmed."""
+    response = client.post("/cases/new/", {**STEP1, **override})
+    assert response.status_code == 200
+    assert any(warning in e for e in response.context["form"].errors["iin"])
+    assert not IntakeDraft.objects.exists()
+    page = response.content.decode()
+    assert 'type="checkbox" name="iin_confirmed"' in page
+    response = client.post("/cases/new/", {**STEP1, **override, "iin_confirmed": "on"})
+    assert response.status_code == 302 and IntakeDraft.objects.count() == 1
+
+
+def test_an_agreeing_iin_asks_for_no_confirmation(client, worker):
+    page = client.get("/cases/new/").content.decode()
+    assert 'type="checkbox" name="iin_confirmed"' not in page
+    assert client.post("/cases/new/", STEP1).status_code == 302

@@ -35,7 +35,9 @@ def test_denied_attempts_are_audited_too(chain, make_user, login_client, client)
     outsider = make_user(Role.CASEWORKER)
     login_client(outsider)
     assert client.get(f"/cases/{case.pk}/").status_code == 404
-    assert AuditEvent.objects.filter(action="case.view_denied", actor_id=outsider.pk, case_id=case.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="case.view_denied", actor_id=outsider.pk, case_id=case.pk
+    ).exists()
 
 
 def test_holder_caseworker_can_show_her_who_looked(chain, client, make_user, login_client):

@@ -20,8 +20,10 @@ def case(make_user, open_case):
 
 def raw_row(person_id):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT family_name, iin, phones, birth_date FROM people_person WHERE id = %s",
-                       [person_id.hex if connection.vendor == "sqlite" else person_id])
+        cursor.execute(
+            "SELECT family_name, iin, phones, birth_date FROM people_person WHERE id = %s",
+            [person_id.hex if connection.vendor == "sqlite" else person_id],
+        )
         return cursor.fetchone()
 
 

@@ -10,9 +10,16 @@ def test_demo_data_fills_three_regions_with_some_stale_figures(db):
     call_command("demo-data")
     counts = (AgencyProfile.objects.count(), CapacityUpdate.objects.count(), ContactRequest.objects.count())
     call_command("demo-data")
-    assert (AgencyProfile.objects.count(), CapacityUpdate.objects.count(), ContactRequest.objects.count()) == counts
+    assert (
+        AgencyProfile.objects.count(),
+        CapacityUpdate.objects.count(),
+        ContactRequest.objects.count(),
+    ) == counts
     assert set(AgencyProfile.objects.values_list("agency__region_id", flat=True)) >= {"71", "75", "35"}
     reporting = [p for p in AgencyProfile.objects.select_related("agency") if p.beds_total is not None]
     assert any(p.capacity_stale for p in reporting) and any(not p.capacity_stale for p in reporting)
     assert all(p.address_confidential for p in AgencyProfile.objects.filter(agency__kind="shelter"))
-    assert ContactRequest.objects.filter(status="taken").exists() and ContactRequest.objects.filter(status="new").exists()
+    assert (
+        ContactRequest.objects.filter(status="taken").exists()
+        and ContactRequest.objects.filter(status="new").exists()
+    )

@@ -25,8 +25,14 @@ K = Agency.Kind
 def shelter(make_agency):
     agency = make_agency(kind=K.SHELTER, region="71", name="Test Shelter")
     profile = AgencyProfile(
-        agency=agency, public_phone="+77000000111", open_24_7=True, address=SECRET_ADDRESS,
-        address_confidential=True, accepts_children=True, boys_max_age=12, languages=["kk", "ru"],
+        agency=agency,
+        public_phone="+77000000111",
+        open_24_7=True,
+        address=SECRET_ADDRESS,
+        address_confidential=True,
+        accepts_children=True,
+        boys_max_age=12,
+        languages=["kk", "ru"],
     )
     profile.save()
     AgencyService.objects.create(agency=agency, service_id="shelter")
@@ -44,9 +50,21 @@ def centre(make_agency):
 def test_catalogue_is_loaded_by_the_migration_with_every_required_service(db):
     codes = set(ServiceType.objects.values_list("code", flat=True))
     assert codes >= {
-        "shelter", "medical", "forensic", "police_report", "protective_order", "legal_aid",
-        "psychological", "social_benefits", "housing", "child_protection", "employment",
-        "reproductive_health", "interpreter", "accompaniment", "perpetrator_programme",
+        "shelter",
+        "medical",
+        "forensic",
+        "police_report",
+        "protective_order",
+        "legal_aid",
+        "psychological",
+        "social_benefits",
+        "housing",
+        "child_protection",
+        "employment",
+        "reproductive_health",
+        "interpreter",
+        "accompaniment",
+        "perpetrator_programme",
     }
     medical, legal = ServiceType.objects.get(code="medical"), ServiceType.objects.get(code="legal_aid")
     assert medical.urgent_deadline_hours == 2 and legal.deadline_hours == 72
@@ -98,14 +116,18 @@ def test_address_is_encrypted_in_the_database(shelter):
     assert AgencyProfile.objects.get(pk=shelter.pk).address == SECRET_ADDRESS
 
 
-def test_search_finds_free_beds_in_a_region_accepting_children(client, login_client, make_user, shelter, centre, make_agency):
+def test_search_finds_free_beds_in_a_region_accepting_children(
+    client, login_client, make_user, shelter, centre, make_agency
+):
     far = make_agency(kind=K.SHELTER, region="75", name="Far Shelter")
     AgencyProfile(agency=far, open_24_7=True, accepts_children=True, beds_total=5, beds_free=5).save()
     staff = make_user(Role.SHELTER_STAFF, agency=shelter)
     services.capacity_update(actor=staff, agency=shelter, beds_total=10, beds_free=3)
     worker = make_user(Role.CASEWORKER)
     login_client(worker)
-    page = client.get(reverse("directory:search"), {"region": "71", "free_beds": "on", "accepts_children": "on"})
+    page = client.get(
+        reverse("directory:search"), {"region": "71", "free_beds": "on", "accepts_children": "on"}
+    )
     html = page.content.decode()
     assert page.status_code == 200
     assert "Test Shelter" in html and "3 free beds of 10" in html
@@ -131,7 +153,9 @@ def test_a_search_result_starts_a_referral_in_one_step(client, login_client, mak
     assert f"/referrals/new/?agency={shelter.pk}&amp;service=shelter&amp;case={case_id}" in html
 
 
-def test_confidential_address_only_for_case_roles_and_the_look_is_audited(client, login_client, make_user, shelter):
+def test_confidential_address_only_for_case_roles_and_the_look_is_audited(
+    client, login_client, make_user, shelter
+):
     url = reverse("directory:agency", args=[shelter.pk])
     worker = make_user(Role.CASEWORKER)
     login_client(worker)
@@ -154,14 +178,21 @@ def test_public_directory_never_carries_a_shelter_address(shelter, centre):
     assert by_name["Test Centre"].address == "Open avenue 1"  # a public address is public
 
 
-def test_shelter_address_stays_confidential_whatever_the_admin_posts(client, login_client, make_user, shelter):
+def test_shelter_address_stays_confidential_whatever_the_admin_posts(
+    client, login_client, make_user, shelter
+):
     admin = make_user(Role.AGENCY_ADMIN, agency=shelter)
     login_client(admin)
     url = reverse("directory:profile_edit")
     form = client.get(url).context["form"]
     data = {
-        "public_phone": "8 700 000 01 12", "open_24_7": "on", "hours": "", "address": "New secret 9",
-        "languages": ["kk"], "accepts_women": "on", "services": ["shelter", "psychological"],
+        "public_phone": "8 700 000 01 12",
+        "open_24_7": "on",
+        "hours": "",
+        "address": "New secret 9",
+        "languages": ["kk"],
+        "accepts_women": "on",
+        "services": ["shelter", "psychological"],
         "version": form.initial["version"],
     }  # address_confidential left out, as if unticked
     response = client.post(url, data)
@@ -181,8 +212,15 @@ def test_profile_bad_input_names_the_field_and_saves_nothing(client, login_clien
     before = AgencyProfile.objects.get(pk=centre.pk)
     response = client.post(
         url,
-        {"public_phone": "call me", "hours": "", "address": "x" * 301, "accepts_children": "on",
-         "boys_max_age": "40", "services": ["nonsense"], "version": version},
+        {
+            "public_phone": "call me",
+            "hours": "",
+            "address": "x" * 301,
+            "accepts_children": "on",
+            "boys_max_age": "40",
+            "services": ["nonsense"],
+            "version": version,
+        },
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -195,8 +233,15 @@ def test_profile_service_reports_each_bad_field(make_user, centre):
     admin = make_user(Role.AGENCY_ADMIN, agency=centre)
     with pytest.raises(ValidationError) as err:
         services.profile_update(
-            actor=admin, agency=centre, version=0, services=[], public_phone="call me", hours="",
-            open_24_7=False, accepts_children=True, boys_max_age=40,
+            actor=admin,
+            agency=centre,
+            version=0,
+            services=[],
+            public_phone="call me",
+            hours="",
+            open_24_7=False,
+            accepts_children=True,
+            boys_max_age=40,
         )
     assert {"public_phone", "hours", "boys_max_age"} <= set(err.value.message_dict)
 
@@ -224,7 +269,10 @@ def test_capacity_update_keeps_history_and_is_audited(make_user, shelter):
     services.capacity_update(actor=sup, agency=shelter, beds_free=2)  # total stays
     profile = AgencyProfile.objects.get(pk=shelter.pk)
     assert (profile.beds_total, profile.beds_free) == (12, 2)
-    assert [(u.by_id, u.beds_free) for u in CapacityUpdate.objects.order_by("at")] == [(staff.pk, 4), (sup.pk, 2)]
+    assert [(u.by_id, u.beds_free) for u in CapacityUpdate.objects.order_by("at")] == [
+        (staff.pk, 4),
+        (sup.pk, 2),
+    ]
     assert AuditEvent.objects.filter(action="capacity.update").count() == 2
 
 
@@ -249,7 +297,11 @@ def test_capacity_only_by_that_shelters_staff_and_supervisors(make_user, shelter
     other_shelter_staff = make_user(Role.SHELTER_STAFF, agency=make_agency(kind=K.SHELTER))
     caseworker = make_user(Role.CASEWORKER, agency=shelter)
     police_sup = make_user(Role.SUPERVISOR, agency=make_agency(kind=K.POLICE))
-    for actor, agency in ((other_shelter_staff, shelter), (caseworker, shelter), (police_sup, police_sup.agency)):
+    for actor, agency in (
+        (other_shelter_staff, shelter),
+        (caseworker, shelter),
+        (police_sup, police_sup.agency),
+    ):
         with pytest.raises(PermissionDenied):
             services.capacity_update(actor=actor, agency=agency, beds_total=3, beds_free=1)
 
@@ -277,7 +329,9 @@ def test_dashboard_panel_updates_capacity_without_javascript(client, login_clien
     staff = make_user(Role.SHELTER_STAFF, agency=shelter)
     login_client(staff)
     assert "Free beds" in client.get(reverse("core:home")).content.decode()
-    response = client.post(reverse("directory:capacity"), {"beds_free": "2", "beds_total": "8", "back": "dashboard"})
+    response = client.post(
+        reverse("directory:capacity"), {"beds_free": "2", "beds_total": "8", "back": "dashboard"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("core:home")
     assert AgencyProfile.objects.get(pk=shelter.pk).beds_free == 2
     bad = client.post(reverse("directory:capacity"), {"beds_free": "9"})
@@ -288,7 +342,9 @@ def test_dashboard_panel_updates_capacity_without_javascript(client, login_clien
 def test_htmx_capacity_update_returns_the_card(client, login_client, make_user, shelter):
     staff = make_user(Role.SHELTER_STAFF, agency=shelter)
     login_client(staff)
-    response = client.post(reverse("directory:capacity"), {"beds_free": "1", "beds_total": "4"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("directory:capacity"), {"beds_free": "1", "beds_total": "4"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200 and 'id="capacity-card"' in html and "<html" not in html
 

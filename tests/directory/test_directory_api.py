@@ -12,8 +12,15 @@ SECRET_ADDRESS = "Hidden lane 5"
 @pytest.fixture
 def shelter(make_agency):
     agency = make_agency(kind=Agency.Kind.SHELTER, region="71", name="API Shelter")
-    AgencyProfile(agency=agency, open_24_7=True, address=SECRET_ADDRESS, address_confidential=True,
-                  accepts_children=True, beds_total=6, beds_free=2).save()
+    AgencyProfile(
+        agency=agency,
+        open_24_7=True,
+        address=SECRET_ADDRESS,
+        address_confidential=True,
+        accepts_children=True,
+        beds_total=6,
+        beds_free=2,
+    ).save()
     AgencyService.objects.create(agency=agency, service_id="shelter")
     return agency
 
@@ -45,9 +52,15 @@ def test_search_refused_to_roles_without_cases(api_client, make_user, shelter):
 
 
 def test_search_bad_filters_are_400_with_fields(api_client, make_user):
-    response = api_client(make_user(Role.CASEWORKER)).get("/api/v1/directory/", {"region": "99", "service": "x"})
+    response = api_client(make_user(Role.CASEWORKER)).get(
+        "/api/v1/directory/", {"region": "99", "service": "x"}
+    )
     body = response.json()["error"]
-    assert response.status_code == 400 and body["code"] == "invalid" and {"region", "service"} <= set(body["fields"])
+    assert (
+        response.status_code == 400
+        and body["code"] == "invalid"
+        and {"region", "service"} <= set(body["fields"])
+    )
 
 
 def test_capacity_update_through_the_api(api_client, make_user, shelter):

@@ -53,7 +53,6 @@ CHECKS = [
 ]
 
 
-
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
     """The app is called as a plain WSGI app: like Django's test client, keep it from closing the
@@ -73,59 +72,110 @@ def world(make_agency, make_user, open_case):
     police = make_agency(Agency.Kind.POLICE, name="Fuzz Police")
     shelter = make_agency(Agency.Kind.SHELTER, name="Fuzz Shelter")
     worker = make_user(Role.CASEWORKER, agency=centre, username="fuzz.worker")
-    case = open_case(worker, consents=[
-        {"purpose": "referral", "recipient_kind": "police", "method": "written", "given_by": "survivor"},
-        {"purpose": "share", "recipient_kind": "police", "sections": ["general", "legal"], "method": "written",
-         "given_by": "survivor"},
-        {"purpose": "contact", "recipient_kind": "police", "method": "verbal", "given_by": "survivor"},
-    ])
-    person, _warnings = person_add(actor=worker, case=case, role="child",
-                                   data={"given_name": "Әлия", "family_name": "Демоқызы", "sex": "F"})
-    referral = referral_send(actor=worker, case=case, service=ServiceType.objects.get(code="police_report"),
-                             to_agency=police)
-    closure = case_close_request(actor=worker, case=case, reason=CaseClosure.Reason.OTHER, note="Fuzz closure")
+    case = open_case(
+        worker,
+        consents=[
+            {"purpose": "referral", "recipient_kind": "police", "method": "written", "given_by": "survivor"},
+            {
+                "purpose": "share",
+                "recipient_kind": "police",
+                "sections": ["general", "legal"],
+                "method": "written",
+                "given_by": "survivor",
+            },
+            {"purpose": "contact", "recipient_kind": "police", "method": "verbal", "given_by": "survivor"},
+        ],
+    )
+    person, _warnings = person_add(
+        actor=worker,
+        case=case,
+        role="child",
+        data={"given_name": "Әлия", "family_name": "Демоқызы", "sex": "F"},
+    )
+    referral = referral_send(
+        actor=worker, case=case, service=ServiceType.objects.get(code="police_report"), to_agency=police
+    )
+    closure = case_close_request(
+        actor=worker, case=case, reason=CaseClosure.Reason.OTHER, note="Fuzz closure"
+    )
 
     commission = make_agency(Agency.Kind.NATIONAL_COMMISSION, name="Fuzz Commission")
     coordinator = make_user(Role.CAMPAIGN_COORDINATOR, agency=commission, username="fuzz.coordinator")
     colleague = make_user(Role.CAMPAIGN_COORDINATOR, agency=commission, username="fuzz.coordinator2")
     today = timezone.localdate()
     campaign = Campaign.objects.create(
-        code="FUZZ-1", name_kk="Науқан", name_ru="Кампания", name_en="Campaign", starts_on=today,
-        ends_on=today + timedelta(days=15), issuer=commission, created_by=coordinator,
+        code="FUZZ-1",
+        name_kk="Науқан",
+        name_ru="Кампания",
+        name_en="Campaign",
+        starts_on=today,
+        ends_on=today + timedelta(days=15),
+        issuer=commission,
+        created_by=coordinator,
     )
     start = timezone.now() + timedelta(days=1)
     event = campaign_services.event_create(
-        actor=coordinator, campaign=campaign, region=Region.objects.get(pk="71"), kind=Event.Kind.SEMINAR,
-        title="Fuzz seminar", description="", starts_at=start, ends_at=start + timedelta(hours=2), venue="Hall 1",
-        online_url="", moderator="", target_groups=["youth"], languages=["kk"], is_public=True,
-        contact_name="Contact", contact_phone="+7 700 000 11 22", contact_email="fuzz@example.invalid",
+        actor=coordinator,
+        campaign=campaign,
+        region=Region.objects.get(pk="71"),
+        kind=Event.Kind.SEMINAR,
+        title="Fuzz seminar",
+        description="",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        venue="Hall 1",
+        online_url="",
+        moderator="",
+        target_groups=["youth"],
+        languages=["kk"],
+        is_public=True,
+        contact_name="Contact",
+        contact_phone="+7 700 000 11 22",
+        contact_email="fuzz@example.invalid",
     )
     event = campaign_services.event_transition(actor=coordinator, event=event, to=Event.Status.SUBMITTED)
     event = campaign_services.event_transition(actor=colleague, event=event, to=Event.Status.APPROVED)
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
         event = campaign_services.event_transition(actor=coordinator, event=event, to=Event.Status.HELD)
-    letter = campaign_services.letters_issue(actor=coordinator, event=event, language="en",
-                                             recipients=[("Dana Demo", "speaker")])[0]
+    letter = campaign_services.letters_issue(
+        actor=coordinator, event=event, language="en", recipients=[("Dana Demo", "speaker")]
+    )[0]
 
     # Risk: an assessment, a conference with this case on its agenda and an action on it.
     assessment = assess(worker, case, yes=15)
     marac = make_user(Role.CONFERENCE_COORDINATOR, agency=police, username="fuzz.marac")
     conference_referral = risk_services.conference_refer(actor=worker, case=case, basis="consent")
-    conference = risk_services.conference_create(actor=marac, scheduled_for=timezone.now() + timedelta(days=2),
-                                                 place="Room 1", agencies=[police, centre])
-    item = risk_services.agenda_add(actor=marac, conference=conference, referral=conference_referral)
-    action = risk_services.action_add(actor=marac, referral=item, description="Visit", owner_agency=police,
-                                      due_on=today + timedelta(days=3))
+    conference = risk_services.conference_create(
+        actor=marac,
+        scheduled_for=timezone.now() + timedelta(days=2),
+        place="Room 1",
+        agencies=[police, centre],
+    )
+    item = risk_services.agenda_add(actor=marac, conference=conference, referral_id=conference_referral.pk)
+    action = risk_services.action_add(
+        actor=marac, referral=item, description="Visit", owner_agency=police, due_on=today + timedelta(days=3)
+    )
     return {
-        "tokens": {"worker": token_create(actor=worker, name="fuzz")[1],
-                   "coordinator": token_create(actor=coordinator, name="fuzz")[1],
-                   "marac": token_create(actor=marac, name="fuzz")[1]},
+        "tokens": {
+            "worker": token_create(actor=worker, name="fuzz")[1],
+            "coordinator": token_create(actor=coordinator, name="fuzz")[1],
+            "marac": token_create(actor=marac, name="fuzz")[1],
+        },
         "ids": {
-            "case_id": str(case.pk), "consent_id": str(Consent.objects.filter(case=case).first().pk),
-            "person_id": str(person.pk), "referral_id": str(referral.pk), "closure_id": str(closure.pk),
-            "agency_id": shelter.pk, "campaign_id": campaign.pk, "event_id": event.pk, "letter_id": str(letter.pk),
-            "assessment_id": str(assessment.pk), "conference_id": str(conference.pk), "item_id": str(item.pk),
-            "action_id": str(action.pk), "instrument_id": "checklist-24",
+            "case_id": str(case.pk),
+            "consent_id": str(Consent.objects.filter(case=case).first().pk),
+            "person_id": str(person.pk),
+            "referral_id": str(referral.pk),
+            "closure_id": str(closure.pk),
+            "agency_id": shelter.pk,
+            "campaign_id": campaign.pk,
+            "event_id": event.pk,
+            "letter_id": str(letter.pk),
+            "assessment_id": str(assessment.pk),
+            "conference_id": str(conference.pk),
+            "item_id": str(item.pk),
+            "action_id": str(action.pk),
+            "instrument_id": "checklist-24",
         },
     }
 
@@ -167,8 +217,13 @@ def test_api_fuzz(case, world):
     for name in case.path_parameters or {}:
         if name in world["ids"]:
             case.path_parameters[name] = world["ids"][name]
-    who = ("coordinator" if case.path.startswith(CAMPAIGN_PATHS)
-           else "marac" if case.path.startswith(CONFERENCE_PATHS) else "worker")
+    who = (
+        "coordinator"
+        if case.path.startswith(CAMPAIGN_PATHS)
+        else "marac"
+        if case.path.startswith(CONFERENCE_PATHS)
+        else "worker"
+    )
     headers = {"Authorization": f"Bearer {world['tokens'][who]}", "Accept-Language": "en"}
     response = case.call(headers=headers)
     case.validate_response(response, checks=CHECKS)

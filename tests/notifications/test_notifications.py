@@ -1,5 +1,6 @@
 """In-app notifications and the e-mail that carries nothing but "sign in"."""
 
+import pytest
 from django.core import mail
 
 from qorgau.accounts.roles import Role
@@ -61,3 +62,22 @@ def test_notification_link_never_leaves_the_site(client, login_client, make_user
     [item] = notify(users=[user], kind="generic", url="https://evil.example/")
     login_client(user)
     assert client.post(f"/notifications/{item.pk}/open/")["Location"] == "/notifications/"
+
+
+@pytest.mark.parametrize(
+    "lang,expected",
+    [("kk", "03.12.2026"), ("ru", "03.12.2026"), ("en", "03.12.2026")],
+)
+def test_dates_in_notifications_read_in_the_readers_format(make_user, lang, expected):
+    from django.utils import translation
+
+    from qorgau.notifications.models import Notification
+    from qorgau.notifications.texts import render_text
+
+    user = make_user(Role.CASEWORKER)
+    item = Notification.objects.create(
+        user=user, kind="risk_conference_action", params={"number": "QG-2026-000001", "date": "2026-12-03"}
+    )
+    with translation.override(lang):
+        text = render_text(item)
+    assert expected in text and "2026-12-03" not in text, text

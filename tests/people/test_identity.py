@@ -53,8 +53,10 @@ def test_blind_indexes_reveal_nothing(make_user, open_case):
     assert digests and not any(SURVIVOR_IIN in d or "jandos" in d or "7000000101" in d for d in digests)
 
 
-@pytest.mark.parametrize("query", ["Жандосова", "Zhandosova", "Jandosova", "Dzhandosova", "Джандосова Айгуль",
-                                   "Aigul Zhandosova", "айгүл"])
+@pytest.mark.parametrize(
+    "query",
+    ["Жандосова", "Zhandosova", "Jandosova", "Dzhandosova", "Джандосова Айгуль", "Aigul Zhandosova", "айгүл"],
+)
 def test_name_search_finds_her_in_any_script(make_user, open_case, query):
     worker = make_user(Role.CASEWORKER)
     case = open_case(worker)
@@ -91,13 +93,18 @@ def test_known_elsewhere_says_only_that(make_user, open_case):
     holder = make_user(Role.CASEWORKER)
     case = open_case(holder)
     outsider = make_user(Role.CASEWORKER)
-    [match] = selectors.identity_matches(actor=outsider, iin=SURVIVOR_IIN)
-    assert match.case is None and match.token and case.number not in match.token
+    from qorgau.people import matching
+    from qorgau.people.selectors import candidate_search
+
+    [match] = candidate_search(actor=outsider, query=matching.Record(iin=SURVIVOR_IIN), purpose="referral")
+    assert match.case is None and match.person is None and match.token and case.number not in match.token
     assert selectors.match_token_case(actor=outsider, token=match.token) == case
     other_user = make_user(Role.CASEWORKER)
     from django.http import Http404
 
     with pytest.raises(Http404):  # the token is bound to the person it was shown to
         selectors.match_token_case(actor=other_user, token=match.token)
-    [own] = selectors.identity_matches(actor=holder, phone="87000000101")
+    [own] = candidate_search(
+        actor=holder, query=matching.Record(phones=("87000000101",), given_name="Aigul"), purpose="referral"
+    )
     assert own.case == case

@@ -21,7 +21,16 @@ from qorgau.portal.models import ContactRequest
 
 K = Agency.Kind
 SECRET_ADDRESS = "Quiet courtyard 12"
-PUBLIC_PAGES = ["home", "find_help", "services", "rights", "safety_plan", "self_check", "contact", "contact_sent"]
+PUBLIC_PAGES = [
+    "home",
+    "find_help",
+    "services",
+    "rights",
+    "safety_plan",
+    "self_check",
+    "contact",
+    "contact_sent",
+]
 VALID = {
     "alias": "Aru",
     "region": "71",
@@ -46,8 +55,15 @@ def visitor():
 @pytest.fixture
 def shelter(make_agency):
     agency = make_agency(kind=K.SHELTER, region="71", name="Portal Shelter")
-    AgencyProfile(agency=agency, public_phone="+77000000150", open_24_7=True, address=SECRET_ADDRESS,
-                  address_confidential=True, beds_total=9, beds_free=4).save()
+    AgencyProfile(
+        agency=agency,
+        public_phone="+77000000150",
+        open_24_7=True,
+        address=SECRET_ADDRESS,
+        address_confidential=True,
+        beds_total=9,
+        beds_free=4,
+    ).save()
     AgencyService.objects.create(agency=agency, service_id="shelter")
     return agency
 
@@ -82,6 +98,19 @@ def test_public_pages_open_without_sign_in_and_set_no_cookie(db, name, lang):
         assert not cookie["max-age"] and not cookie["expires"]  # a browser-session cookie only
     assert "htmx" not in html and "app.css" not in html  # the portal's own light assets only
     assert 'id="quick-exit"' in html and reverse("accounts:login") in html
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_every_portal_page_leads_to_the_open_figures_under_a_neutral_title(db, lang):
+    """The national figures are public: the portal's footer links them, and the page's title (what
+    a browser history shows) names no violence, like every portal page."""
+    html = Client().get(url("home", lang)).content.decode()
+    assert f'href="/{lang}/open-data/"' in html
+    page = Client().get(f"/{lang}/open-data/")
+    assert page.status_code == 200
+    title = re.search(r"<title>(.*?)</title>", page.content.decode(), re.S).group(1).lower()
+    for word in ("violence", "насилие", "насилия", "зорлық", "abuse"):
+        assert word not in title, f"open data/{lang}: title is not neutral: {title}"
 
 
 def test_help_lines_are_tap_to_call(client, db):
@@ -126,13 +155,19 @@ def test_no_public_page_or_api_response_carries_a_shelter_address(client, shelte
     seen.append(client.get("/api/v1/schema/"))
     for role in (Role.CASEWORKER, Role.SHELTER_STAFF, Role.POLICE_OFFICER):
         c = api_client(make_user(role))
-        seen += [c.get("/api/v1/directory/"), c.get("/api/v1/directory/?region=71&service=shelter"),
-                 c.get("/api/v1/agencies/"), c.get("/api/v1/services/")]
+        seen += [
+            c.get("/api/v1/directory/"),
+            c.get("/api/v1/directory/?region=71&service=shelter"),
+            c.get("/api/v1/agencies/"),
+            c.get("/api/v1/services/"),
+        ]
     for response in seen:
         assert SECRET_ADDRESS not in response.content.decode(), response.request["PATH_INFO"]
 
 
-def test_contact_request_is_stored_encrypted_and_confirmed_calmly(visitor, db, django_capture_on_commit_callbacks):
+def test_contact_request_is_stored_encrypted_and_confirmed_calmly(
+    visitor, db, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = visitor.post(url("contact", "ru"), VALID)
     assert response.status_code == 302 and response["Location"] == url("contact_sent", "ru")
@@ -148,7 +183,9 @@ def test_contact_request_is_stored_encrypted_and_confirmed_calmly(visitor, db, d
     assert AuditEvent.objects.filter(action="contact_request.create", object_id=str(item.pk)).exists()
 
 
-def test_the_inbox_staff_are_notified_without_content(visitor, make_agency, make_user, django_capture_on_commit_callbacks):
+def test_the_inbox_staff_are_notified_without_content(
+    visitor, make_agency, make_user, django_capture_on_commit_callbacks
+):
     centre = make_agency(kind=K.CRISIS_CENTRE, region="71")
     worker = make_user(Role.CASEWORKER, agency=centre)
     worker.email = "worker@demo.qorgau.invalid"
@@ -229,6 +266,60 @@ def test_the_limit_resets_after_the_window(db, settings):
         assert c.post(url("contact"), VALID).status_code == 302
 
 
+def test_rejected_attempts_do_not_count_towards_the_limit(db, settings):
+    """She mistypes her number five times: the sixth, correct request is still accepted."""
+    settings.QORGAU_CONTACT_RATE_LIMIT = 2
+    c = Client(REMOTE_ADDR="10.8.8.9")
+    for _ in range(5):
+        assert c.post(url("contact"), {**VALID, "contact": "not a phone"}).status_code == 400
+    assert c.post(url("contact"), VALID).status_code == 302
+    assert c.post(url("contact"), VALID).status_code == 302
+    assert c.post(url("contact"), VALID).status_code == 429
+    assert ContactRequest.objects.count() == 2
+
+
+def test_every_error_shows_in_one_round(visitor, db):
+    response = visitor.post(
+        url("contact"), {**VALID, "contact": "not a phone", "help_needed": [], "region": ""}
+    )
+    errors = response.context["form"].errors
+    assert {"contact", "help_needed", "region"} <= set(errors), errors
+    assert not ContactRequest.objects.exists()
+
+
+@pytest.fixture
+def database_cache(settings, db):
+    """The production default: Django's database cache (whose incr resets a key's timeout)."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qorgau_cache_test"}
+    }
+    call_command("createcachetable", verbosity=0)
+    yield
+    caches["default"].clear()
+
+
+@pytest.mark.parametrize("cache_kind", ["locmem", "database"])
+def test_the_window_is_exact_whatever_the_cache(db, settings, request, cache_kind):
+    if cache_kind == "database":
+        request.getfixturevalue("database_cache")
+    settings.QORGAU_CONTACT_RATE_LIMIT = 2
+    settings.QORGAU_CONTACT_RATE_WINDOW_MINUTES = 60
+    c = Client(REMOTE_ADDR="10.8.8.10")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert c.post(url("contact"), VALID).status_code == 302
+    with time_machine.travel(start + timedelta(minutes=2), tick=False):
+        assert c.post(url("contact"), VALID).status_code == 302
+    for minutes in (8, 30, 59):  # well past the database cache's 5-minute default timeout
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert c.post(url("contact"), VALID).status_code == 429, f"{minutes} min"
+    with time_machine.travel(start + timedelta(minutes=60, seconds=1), tick=False):
+        assert c.post(url("contact"), VALID).status_code == 302  # the first has left the window
+
+
 # --- The staff inbox --------------------------------------------------------------------------
 
 
@@ -240,23 +331,31 @@ def request_71(db):
     )
 
 
-def test_inbox_shows_the_regions_requests_to_crisis_and_family_centres(client, login_client, make_user, make_agency, request_71):
+def test_inbox_shows_the_regions_requests_to_crisis_and_family_centres(
+    client, login_client, make_user, make_agency, request_71
+):
     inbox = reverse("contact_requests:inbox")
     for kind in (K.CRISIS_CENTRE, K.FAMILY_SUPPORT_CENTRE):
         c = Client()
         login_client(make_user(Role.CASEWORKER, agency=make_agency(kind=kind, region="71")), c)
         assert reverse("contact_requests:detail", args=[request_71.pk]) in c.get(inbox).content.decode()
     other_region = Client()
-    login_client(make_user(Role.CASEWORKER, agency=make_agency(kind=K.CRISIS_CENTRE, region="75")), other_region)
+    login_client(
+        make_user(Role.CASEWORKER, agency=make_agency(kind=K.CRISIS_CENTRE, region="75")), other_region
+    )
     assert str(request_71.pk) not in other_region.get(inbox).content.decode()
-    assert other_region.get(reverse("contact_requests:detail", args=[request_71.pk])).status_code == 403
+    assert (
+        other_region.get(reverse("contact_requests:detail", args=[request_71.pk])).status_code == 404
+    )  # as for a random id: nothing says the request exists
     police = Client()
     login_client(make_user(Role.POLICE_OFFICER, agency=make_agency(kind=K.POLICE, region="71")), police)
     assert "does not receive them" in police.get(inbox).content.decode()
-    assert police.get(reverse("contact_requests:detail", args=[request_71.pk])).status_code == 403
+    assert police.get(reverse("contact_requests:detail", args=[request_71.pk])).status_code == 404
 
 
-def test_inbox_list_shows_no_identifying_content_and_detail_is_audited(client, login_client, make_user, make_agency, request_71):
+def test_inbox_list_shows_no_identifying_content_and_detail_is_audited(
+    client, login_client, make_user, make_agency, request_71
+):
     worker = make_user(Role.CASEWORKER, agency=make_agency(kind=K.CRISIS_CENTRE, region="71"))
     login_client(worker)
     listing = client.get(reverse("contact_requests:inbox")).content.decode()
@@ -283,8 +382,9 @@ def test_take_marks_it_taken_once_and_is_audited(client, login_client, make_user
     assert request_71.taken_by == worker
 
 
-def test_take_leads_to_the_case_intake_filled_from_the_request(client, login_client, make_user, make_agency,
-                                                               request_71):
+def test_take_leads_to_the_case_intake_filled_from_the_request(
+    client, login_client, make_user, make_agency, request_71
+):
     login_client(make_user(Role.CASEWORKER, agency=make_agency(kind=K.CRISIS_CENTRE, region="71")))
     response = client.post(reverse("contact_requests:take", args=[request_71.pk]))
     assert response["Location"] == f"{reverse('cases:intake')}?contact_request={request_71.pk}"
@@ -316,7 +416,9 @@ def test_overdue_requests_are_escalated_once_to_supervisors(make_user, make_agen
     assert AuditEvent.objects.filter(action="contact_request.escalate").count() == 1
 
 
-def test_taken_requests_lose_their_identifying_content_after_the_retention(make_user, make_agency, request_71):
+def test_taken_requests_lose_their_identifying_content_after_the_retention(
+    make_user, make_agency, request_71
+):
     worker = make_user(Role.CASEWORKER, agency=make_agency(kind=K.CRISIS_CENTRE, region="71"))
     services.contact_request_take(actor=worker, item=request_71)
     assert services.contact_requests_purge() == 0

@@ -45,8 +45,9 @@ def test_concurrent_edits_one_wins_one_gets_a_conflict(make_user, open_case):
     case = open_case(worker)
 
     def edit(actor, priority):
-        return lambda: services.case_update(actor=actor, case=Case.objects.get(pk=case.pk), expected_version=1,
-                                            changes={"priority": priority})
+        return lambda: services.case_update(
+            actor=actor, case=Case.objects.get(pk=case.pk), expected_version=1, changes={"priority": priority}
+        )
 
     results = run_together(edit(worker, "urgent"), edit(colleague, "low"))
     conflicts = [r for r in results if isinstance(r, Conflict)]
@@ -74,8 +75,9 @@ def test_concurrent_case_numbers_are_unique(make_user):
     from tests.helpers import CASE_FIELDS, survivor_data
 
     def open_one():
-        return services.case_open(actor=worker, survivor=survivor_data(iin="", phones=[]),
-                                  case_fields=dict(CASE_FIELDS))[0].number
+        return services.case_open(
+            actor=worker, survivor=survivor_data(iin="", phones=[]), case_fields=dict(CASE_FIELDS)
+        )[0].number
 
     numbers = run_together(*[open_one] * 4)
     assert all(isinstance(n, str) for n in numbers), numbers

@@ -20,8 +20,12 @@ def test_two_first_safety_plans_at_once_one_saves_one_gets_a_conflict(make_user,
     case = open_case(worker)
 
     def save(actor, word):
-        return lambda: services.safety_plan_save(actor=actor, case=Case.objects.get(pk=case.pk), expected_version=0,
-                                                 plan=PlanDocument(code_word=word))
+        return lambda: services.safety_plan_save(
+            actor=actor,
+            case=Case.objects.get(pk=case.pk),
+            expected_version=0,
+            plan=PlanDocument(code_word=word),
+        )
 
     results = run_together(save(worker, "Қызғалдақ"), save(colleague, "Жұлдыз"))
     assert sum(isinstance(r, Conflict) for r in results) == 1, results

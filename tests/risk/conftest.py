@@ -48,8 +48,17 @@ def risk_world(make_user, make_agency, open_case):
     doctor = make_user(Role.HEALTH_WORKER, agency=health, username="risk.doctor")
     coordinator = make_user(Role.CONFERENCE_COORDINATOR, agency=police, username="risk.coordinator")
     case = open_case(worker)
-    return {"centre": centre, "police": police, "health": health, "worker": worker, "supervisor": supervisor,
-            "officer": officer, "doctor": doctor, "coordinator": coordinator, "case": case}
+    return {
+        "centre": centre,
+        "police": police,
+        "health": health,
+        "worker": worker,
+        "supervisor": supervisor,
+        "officer": officer,
+        "doctor": doctor,
+        "coordinator": coordinator,
+        "case": case,
+    }
 
 
 @pytest.fixture

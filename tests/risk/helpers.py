@@ -53,9 +53,15 @@ def assess(actor, case, *, yes=0, unknown=0, instrument_id="checklist-24", judge
 
     instrument = get_instrument(instrument_id)
     ids = [i.id for i in instrument.items]
-    answers = answers_for(instrument, yes=ids[:yes], unknown=ids[yes:yes + unknown])
-    return assessment_create(actor=actor, case=case, instrument_id=instrument_id, answers=answers,
-                             judgement_level=judgement_level, judgement_reason=reason)
+    answers = answers_for(instrument, yes=ids[:yes], unknown=ids[yes : yes + unknown])
+    return assessment_create(
+        actor=actor,
+        case=case,
+        instrument_id=instrument_id,
+        answers=answers,
+        judgement_level=judgement_level,
+        judgement_reason=reason,
+    )
 
 
 def form_answers(instrument, yes=0, unknown=0) -> dict:

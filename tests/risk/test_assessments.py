@@ -32,7 +32,11 @@ def checklist_copy(instrument_dir):
 def test_saved_assessment_pins_the_instrument_version_and_digest(risk_world):
     assessment = assess(risk_world["worker"], risk_world["case"], yes=14)
     instrument = get_instrument("checklist-24")
-    assert (assessment.instrument_id, assessment.version, assessment.digest) == ("checklist-24", 1, instrument.digest)
+    assert (assessment.instrument_id, assessment.version, assessment.digest) == (
+        "checklist-24",
+        1,
+        instrument.digest,
+    )
     assert assessment.level == assessment.actuarial_level == RiskLevel.HIGH and assessment.score == 14
     assert assessment.is_current
     event = CaseEvent.objects.get(case=risk_world["case"], kind="risk_assessed")
@@ -44,16 +48,22 @@ def test_saved_assessment_pins_the_instrument_version_and_digest(risk_world):
 def test_answers_and_reasons_are_encrypted_at_rest(risk_world):
     from django.db import connection
 
-    assess(risk_world["worker"], risk_world["case"], yes=3, judgement_level=RiskLevel.HIGH,
-           reason="Ол пышақпен қорқытты, secret-reason-77")
+    assess(
+        risk_world["worker"],
+        risk_world["case"],
+        yes=3,
+        judgement_level=RiskLevel.HIGH,
+        reason="Ол пышақпен қорқытты, secret-reason-77",
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT answers, judgement_reason FROM risk_assessment")
         raw = " ".join(str(v) for v in cursor.fetchone())
     assert "secret-reason-77" not in raw and "injury" not in raw and "yes" not in raw
 
 
-def test_a_later_instrument_version_does_not_change_an_old_assessment(risk_world, checklist_copy, client,
-                                                                     login_client):
+def test_a_later_instrument_version_does_not_change_an_old_assessment(
+    risk_world, checklist_copy, client, login_client
+):
     worker, case = risk_world["worker"], risk_world["case"]
     old = assess(worker, case, yes=12)
     assert old.level == RiskLevel.MEDIUM
@@ -75,13 +85,16 @@ def test_a_later_instrument_version_does_not_change_an_old_assessment(risk_world
     assert api["version"] == 1 and api["explanation"]["result"]["level"] == "medium"
 
 
-def test_an_instrument_edited_in_place_is_refused_not_silently_rescored(risk_world, checklist_copy, client,
-                                                                        login_client):
+def test_an_instrument_edited_in_place_is_refused_not_silently_rescored(
+    risk_world, checklist_copy, client, login_client
+):
     worker, case = risk_world["worker"], risk_world["case"]
     assessment = assess(worker, case, yes=12)
     path = checklist_copy / "1.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("{min: 14, level: high}", "{min: 14, level: high}\n"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{min: 14, level: high}", "{min: 14, level: high}\n"),
+        encoding="utf-8",
+    )
     login_client(worker)
     response = client.get(f"/risk/cases/{case.pk}/assessments/{assessment.pk}/")
     body = response.content.decode()
@@ -91,7 +104,9 @@ def test_an_instrument_edited_in_place_is_refused_not_silently_rescored(risk_wor
 
 def test_professional_judgement_raises_with_a_reason_and_never_lowers(risk_world):
     worker, case = risk_world["worker"], risk_world["case"]
-    raised = assess(worker, case, yes=11, judgement_level=RiskLevel.HIGH, reason="Threats to kill after she left.")
+    raised = assess(
+        worker, case, yes=11, judgement_level=RiskLevel.HIGH, reason="Threats to kill after she left."
+    )
     assert (raised.level, raised.actuarial_level, raised.judgement_level) == (3, 2, 3)
     assert raised.judgement_reason == "Threats to kill after she left."
     with pytest.raises(ValidationError) as lowered:
@@ -109,31 +124,55 @@ def test_judgement_through_the_api_raises_and_refuses_lowering(risk_world, api):
     instrument = get_instrument("checklist-24")
     answers = {i.id: "yes" if n < 15 else "no" for n, i in enumerate(instrument.items)}
     url = f"/api/v1/cases/{case.pk}/risk/assessments/"
-    lowered = api.post(url, {"instrument": "checklist-24", "answers": answers, "judgement_level": "medium",
-                             "judgement_reason": "calmer"}, format="json")
+    lowered = api.post(
+        url,
+        {
+            "instrument": "checklist-24",
+            "answers": answers,
+            "judgement_level": "medium",
+            "judgement_reason": "calmer",
+        },
+        format="json",
+    )
     assert lowered.status_code == 400
     error = lowered.json()["error"]
     assert error["code"] == "invalid" and "never lowered" in error["fields"]["judgement_level"][0]
     assert not Assessment.objects.exists()
 
     answers = {i.id: "yes" if n < 10 else "no" for n, i in enumerate(instrument.items)}
-    raised = api.post(url, {"instrument": "checklist-24", "answers": answers, "judgement_level": "extreme",
-                            "judgement_reason": "He bought a gun last week."}, format="json")
+    raised = api.post(
+        url,
+        {
+            "instrument": "checklist-24",
+            "answers": answers,
+            "judgement_level": "extreme",
+            "judgement_reason": "He bought a gun last week.",
+        },
+        format="json",
+    )
     assert raised.status_code == 201, raised.content
     body = raised.json()
-    assert (body["level"], body["actuarial_level"], body["judgement_level"]) == ("extreme", "medium", "extreme")
+    assert (body["level"], body["actuarial_level"], body["judgement_level"]) == (
+        "extreme",
+        "medium",
+        "extreme",
+    )
     assert body["explanation"]["deciding"] == ["Yes answers: 10 of 24 (10 to 13): Medium risk"]
 
 
-@pytest.mark.parametrize("payload,field", [
-    ({"instrument": "no-such", "answers": {}}, "instrument"),
-    ({"instrument": "checklist-24", "answers": {"injury": "maybe"}}, "answers"),
-    ({"instrument": "checklist-24", "answers": "yes"}, "answers"),
-    ({"instrument": "checklist-24", "answers": {}, "judgement_level": "huge"}, "judgement_level"),
-])
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({"instrument": "no-such", "answers": {}}, "instrument"),
+        ({"instrument": "checklist-24", "answers": {"injury": "maybe"}}, "answers"),
+        ({"instrument": "checklist-24", "answers": "yes"}, "answers"),
+        ({"instrument": "checklist-24", "answers": {}, "judgement_level": "huge"}, "judgement_level"),
+    ],
+)
 def test_bad_api_input_names_the_field_and_saves_nothing(risk_world, api, payload, field):
     response = api(risk_world["worker"]).post(
-        f"/api/v1/cases/{risk_world['case'].pk}/risk/assessments/", payload, format="json")
+        f"/api/v1/cases/{risk_world['case'].pk}/risk/assessments/", payload, format="json"
+    )
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
     assert not Assessment.objects.exists()
@@ -161,21 +200,30 @@ def test_the_form_asks_every_question_and_the_preview_saves_nothing(risk_world, 
     assert response.status_code == 400
     assert "Answer this question: yes, no or not known." in response.content.decode()
     preview = client.post(url, {**data, "preview": "1"})
-    assert preview.status_code == 200 and "Yes answers: 14 of 24 (14 or more): High risk" in preview.content.decode()
+    assert (
+        preview.status_code == 200
+        and "Yes answers: 14 of 24 (14 or more): High risk" in preview.content.decode()
+    )
     assert not Assessment.objects.exists()
     saved = client.post(url, {**data, "save": "1"})
     assessment = Assessment.objects.get()
     assert saved["Location"] == f"/risk/cases/{case.pk}/assessments/{assessment.pk}/"
     detail = client.get(saved["Location"]).content.decode()
-    assert "Proposed for the multi-agency risk conference" in detail and "High risk by the instrument" in detail
+    assert (
+        "Proposed for the multi-agency risk conference" in detail and "High risk by the instrument" in detail
+    )
 
 
 def test_a_lowering_judgement_on_the_form_keeps_the_answers(risk_world, client, login_client):
     worker, case = risk_world["worker"], risk_world["case"]
     instrument = get_instrument("checklist-24")
     login_client(worker)
-    data = {**form_answers(instrument, yes=14), "judgement_level": "standard", "judgement_reason": "She is calm.",
-            "save": "1"}
+    data = {
+        **form_answers(instrument, yes=14),
+        "judgement_level": "standard",
+        "judgement_reason": "She is calm.",
+        "save": "1",
+    }
     response = client.post(f"/risk/cases/{case.pk}/assessments/new/", data)
     body = response.content.decode()
     assert response.status_code == 400 and "can only raise the level" in body
@@ -196,16 +244,24 @@ def test_a_closed_case_is_not_assessed(risk_world):
 def _share(world, sections):
     case = world["case"]
     for purpose, extra in (("referral", {}), ("share", {"sections": sections})):
-        Consent.objects.create(case=case, purpose=purpose, recipient_kind="police", method="written",
-                               recorded_by=world["worker"], **extra)
-    return CaseShare.objects.create(case=case, agency=world["police"], source="referral", sections=sections,
-                                    granted_by=world["worker"])
+        Consent.objects.create(
+            case=case,
+            purpose=purpose,
+            recipient_kind="police",
+            method="written",
+            recorded_by=world["worker"],
+            **extra,
+        )
+    return CaseShare.objects.create(
+        case=case, agency=world["police"], source="referral", sections=sections, granted_by=world["worker"]
+    )
 
 
-def test_a_shared_agency_without_the_safety_section_sees_no_assessment(risk_world, client, login_client,
-                                                                      api):
+def test_a_shared_agency_without_the_safety_section_sees_no_assessment(risk_world, client, login_client, api):
     worker, case, officer = risk_world["worker"], risk_world["case"], risk_world["officer"]
-    assessment = assess(worker, case, yes=15, judgement_level=RiskLevel.EXTREME, reason="He has a hunting rifle.")
+    assessment = assess(
+        worker, case, yes=15, judgement_level=RiskLevel.EXTREME, reason="He has a hunting rifle."
+    )
     _share(risk_world, ["general", "legal"])
     login_client(officer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
@@ -216,8 +272,11 @@ def test_a_shared_agency_without_the_safety_section_sees_no_assessment(risk_worl
     assert client.get(f"/risk/cases/{case.pk}/assessments/new/").status_code == 404
     assert client.get(f"/risk/cases/{case.pk}/safety-plan/").status_code == 404
     api = api(officer)
-    for url in (f"/api/v1/cases/{case.pk}/risk/", f"/api/v1/cases/{case.pk}/risk/assessments/",
-                f"/api/v1/cases/{case.pk}/risk/assessments/{assessment.pk}/"):
+    for url in (
+        f"/api/v1/cases/{case.pk}/risk/",
+        f"/api/v1/cases/{case.pk}/risk/assessments/",
+        f"/api/v1/cases/{case.pk}/risk/assessments/{assessment.pk}/",
+    ):
         response = api.get(url)
         assert response.status_code == 404 and "rifle" not in json.dumps(response.json())
     timeline = api.get(f"/api/v1/cases/{case.pk}/timeline/").json()

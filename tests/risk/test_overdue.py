@@ -18,12 +18,15 @@ def run_job():
     return notify_overdue_reassessments.call_local()
 
 
-@pytest.mark.parametrize("yes,judgement,days", [(3, None, 60), (11, None, 30), (14, None, 7),
-                                                 (14, RiskLevel.EXTREME, 3)])
+@pytest.mark.parametrize(
+    "yes,judgement,days", [(3, None, 60), (11, None, 30), (14, None, 7), (14, RiskLevel.EXTREME, 3)]
+)
 def test_overdue_job_notifies_the_caseworker_once_even_when_run_twice(risk_world, yes, judgement, days):
     worker, case = risk_world["worker"], risk_world["case"]
     start = timezone.now()
-    assessment = assess(worker, case, yes=yes, judgement_level=judgement, reason="He has a gun." if judgement else "")
+    assessment = assess(
+        worker, case, yes=yes, judgement_level=judgement, reason="He has a gun." if judgement else ""
+    )
     with time_machine.travel(start + timedelta(days=days) - timedelta(minutes=5)):
         assert run_job() == 0
     with time_machine.travel(start + timedelta(days=days, minutes=5)):

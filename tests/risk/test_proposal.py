@@ -34,8 +34,12 @@ def case_with(world, open_case, dated):
     (first, who), *rest = dated
     case = open_case(world["worker"], incident={"occurred_on": first, "reported_on": first}, perpetrator=who)
     for day, perpetrator in rest:
-        case_services.incident_add(actor=world["worker"], case=case, perpetrator=perpetrator,
-                                   fields=incident_data(occurred_on=day, reported_on=day))
+        case_services.incident_add(
+            actor=world["worker"],
+            case=case,
+            perpetrator=perpetrator,
+            fields=incident_data(occurred_on=day, reported_on=day),
+        )
     return case
 
 
@@ -57,7 +61,13 @@ def test_high_risk_by_the_instrument(risk_world, open_case, client, login_client
 
 def test_professional_judgement_to_high_is_a_criterion_and_below_high_is_not(risk_world, open_case):
     case = case_with(risk_world, open_case, [(date(2026, 3, 10), HIM)])
-    assess(risk_world["worker"], case, yes=3, judgement_level=RiskLevel.MEDIUM, reason="She fears for the children.")
+    assess(
+        risk_world["worker"],
+        case,
+        yes=3,
+        judgement_level=RiskLevel.MEDIUM,
+        reason="She fears for the children.",
+    )
     assert codes(case) == ()
     assess(risk_world["worker"], case, yes=11, judgement_level=RiskLevel.HIGH, reason="He bought a knife.")
     proposal = selectors.proposal_for(case)
@@ -66,8 +76,12 @@ def test_professional_judgement_to_high_is_a_criterion_and_below_high_is_not(ris
 
 
 @pytest.mark.parametrize("oldest,fires", [(date(2025, 3, 15), True), (date(2025, 3, 14), False)])
-def test_escalation_counts_three_incidents_within_twelve_calendar_months(risk_world, open_case, oldest, fires):
-    case = case_with(risk_world, open_case, [(oldest, HIM), (date(2025, 9, 1), HIM_LATIN), (date(2026, 3, 1), HIM)])
+def test_escalation_counts_three_incidents_within_twelve_calendar_months(
+    risk_world, open_case, oldest, fires
+):
+    case = case_with(
+        risk_world, open_case, [(oldest, HIM), (date(2025, 9, 1), HIM_LATIN), (date(2026, 3, 1), HIM)]
+    )
     proposal = selectors.proposal_for(case)
     assert proposal.check.codes == (("escalation",) if fires else ())
     if fires:
@@ -75,31 +89,51 @@ def test_escalation_counts_three_incidents_within_twelve_calendar_months(risk_wo
 
 
 def test_escalation_needs_the_same_perpetrator_and_counts_unknown_ones_with_him(risk_world, open_case):
-    case = case_with(risk_world, open_case, [(date(2025, 6, 1), HIM), (date(2025, 9, 1), OTHER),
-                                             (date(2026, 3, 1), HIM)])
+    case = case_with(
+        risk_world, open_case, [(date(2025, 6, 1), HIM), (date(2025, 9, 1), OTHER), (date(2026, 3, 1), HIM)]
+    )
     assert codes(case) == ()  # two men, two and one incidents
-    case_services.incident_add(actor=risk_world["worker"], case=case, perpetrator=None,
-                               fields=incident_data(occurred_on=date(2026, 2, 1), reported_on=date(2026, 2, 1)))
+    case_services.incident_add(
+        actor=risk_world["worker"],
+        case=case,
+        perpetrator=None,
+        fields=incident_data(occurred_on=date(2026, 2, 1), reported_on=date(2026, 2, 1)),
+    )
     assert codes(case) == ("escalation",)  # not recorded who: it may have been him
 
 
 def refer_on(case, world, day, status="heard"):
     referral = ConferenceReferral.objects.create(
-        case=case, region_id="71", status=status, criteria=[{"code": "high_risk", "count": None}], level=3,
-        basis="consent", referred_by=world["worker"], agency=world["centre"])
+        case=case,
+        region_id="71",
+        status=status,
+        criteria=[{"code": "high_risk", "count": None}],
+        level=3,
+        basis="consent",
+        referred_by=world["worker"],
+        agency=world["centre"],
+    )
     ConferenceReferral.objects.filter(pk=referral.pk).update(
-        referred_at=datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo("Asia/Almaty")).replace(hour=15))
+        referred_at=datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo("Asia/Almaty")).replace(
+            hour=15
+        )
+    )
     return referral
 
 
-@pytest.mark.parametrize("incident,fires", [(date(2025, 6, 10), False), (date(2025, 6, 11), True),
-                                            (date(2026, 3, 15), True)])
+@pytest.mark.parametrize(
+    "incident,fires", [(date(2025, 6, 10), False), (date(2025, 6, 11), True), (date(2026, 3, 15), True)]
+)
 def test_repeat_incident_after_a_referral_even_below_the_thresholds(risk_world, open_case, incident, fires):
     case = case_with(risk_world, open_case, [(date(2025, 6, 1), HIM)])
     refer_on(case, risk_world, date(2025, 6, 10))
     assess(risk_world["worker"], case, yes=2)  # standard risk
-    case_services.incident_add(actor=risk_world["worker"], case=case, perpetrator=HIM,
-                               fields=incident_data(occurred_on=incident, reported_on=date(2026, 3, 15)))
+    case_services.incident_add(
+        actor=risk_world["worker"],
+        case=case,
+        perpetrator=HIM,
+        fields=incident_data(occurred_on=incident, reported_on=date(2026, 3, 15)),
+    )
     assert codes(case) == (("repeat",) if fires else ())
 
 
@@ -107,8 +141,12 @@ def test_repeat_incident_after_a_referral_even_below_the_thresholds(risk_world, 
 def test_the_repeat_window_ends_twelve_months_after_the_referral(risk_world, open_case, incident, fires):
     case = case_with(risk_world, open_case, [(date(2024, 11, 20), HIM)])
     refer_on(case, risk_world, date(2024, 12, 1))
-    case_services.incident_add(actor=risk_world["worker"], case=case, perpetrator=HIM,
-                               fields=incident_data(occurred_on=incident, reported_on=incident))
+    case_services.incident_add(
+        actor=risk_world["worker"],
+        case=case,
+        perpetrator=HIM,
+        fields=incident_data(occurred_on=incident, reported_on=incident),
+    )
     assert codes(case) == (("repeat",) if fires else ())
 
 
@@ -143,8 +181,10 @@ def test_referring_records_the_criteria_and_tells_the_coordinator(risk_world, op
     [note] = Notification.objects.filter(kind="risk_referral_waiting")
     assert note.user == risk_world["coordinator"] and note.params == {"number": case.number}
     assert CaseEvent.objects.filter(case=case, kind="conference_referred", section="safety").exists()
-    assert AuditEvent.objects.get(action="conference_referral.create").detail == {"criteria": ["high_risk"],
-                                                                                  "basis": "consent"}
+    assert AuditEvent.objects.get(action="conference_referral.create").detail == {
+        "criteria": ["high_risk"],
+        "basis": "consent",
+    }
     with pytest.raises(ValidationError):  # already waiting
         services.conference_refer(actor=worker, case=case, basis="consent")
 
@@ -153,13 +193,23 @@ def test_without_her_agreement_only_a_supervisor_refers_and_says_why(risk_world,
     case = case_with(risk_world, open_case, [(date(2026, 3, 1), HIM)])
     assess(risk_world["worker"], case, yes=14)
     with pytest.raises(PermissionDenied):
-        services.conference_refer(actor=risk_world["worker"], case=case, basis="risk_to_life",
-                                  reason="He said he would kill her this weekend.")
+        services.conference_refer(
+            actor=risk_world["worker"],
+            case=case,
+            basis="risk_to_life",
+            reason="He said he would kill her this weekend.",
+        )
     with pytest.raises(ValidationError) as short:
-        services.conference_refer(actor=risk_world["supervisor"], case=case, basis="risk_to_life", reason="danger")
+        services.conference_refer(
+            actor=risk_world["supervisor"], case=case, basis="risk_to_life", reason="danger"
+        )
     assert "reason" in short.value.message_dict
-    referral = services.conference_refer(actor=risk_world["supervisor"], case=case, basis="risk_to_life",
-                                         reason="He said he would kill her this weekend.")
+    referral = services.conference_refer(
+        actor=risk_world["supervisor"],
+        case=case,
+        basis="risk_to_life",
+        reason="He said he would kill her this weekend.",
+    )
     assert referral.basis == "risk_to_life" and referral.basis_reason.startswith("He said")
     with pytest.raises(PermissionDenied):  # another agency never refers someone else's case
         services.conference_refer(actor=risk_world["officer"], case=case, basis="consent")

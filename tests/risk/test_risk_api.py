@@ -33,7 +33,11 @@ def test_the_case_risk_summary_says_level_due_date_and_proposal(risk_world, api)
     worker, case = risk_world["worker"], risk_world["case"]
     client = api(worker)
     empty = client.get(f"/api/v1/cases/{case.pk}/risk/").json()
-    assert empty["current"] is None and empty["propose_conference"] is False and empty["safety_plan_version"] == 0
+    assert (
+        empty["current"] is None
+        and empty["propose_conference"] is False
+        and empty["safety_plan_version"] == 0
+    )
     assess(worker, case, yes=12, judgement_level=RiskLevel.HIGH, reason="He waits outside her work.")
     data = client.get(f"/api/v1/cases/{case.pk}/risk/").json()
     assert data["current"]["level"] == "high" and data["current"]["actuarial_level"] == "medium"
@@ -54,11 +58,26 @@ def test_risk_notifications_say_only_numbers_and_codes(risk_world):
 
 
 def test_the_openapi_schema_describes_the_risk_endpoints():
-    result = subprocess.run([str(Path(sys.executable).with_name("qorgau")), "spectacular", "--validate",
-                             "--fail-on-warn", "--format", "openapi-json"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("qorgau")),
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--format",
+            "openapi-json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     paths = json.loads(result.stdout)["paths"]
-    for path in ("/api/v1/risk/instruments/", "/api/v1/cases/{case_id}/risk/assessments/",
-                 "/api/v1/cases/{case_id}/risk/safety-plan/", "/api/v1/risk/conferences/",
-                 "/api/v1/risk/agenda/{item_id}/contributions/"):
+    for path in (
+        "/api/v1/risk/instruments/",
+        "/api/v1/cases/{case_id}/risk/assessments/",
+        "/api/v1/cases/{case_id}/risk/safety-plan/",
+        "/api/v1/risk/conferences/",
+        "/api/v1/risk/agenda/{item_id}/contributions/",
+    ):
         assert path in paths, path

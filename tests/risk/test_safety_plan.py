@@ -137,3 +137,81 @@ def test_english_pdf_and_empty_sections_left_out():
 def test_markup_in_what_she_wrote_is_printed_as_written():
     text = pdf_text(safety_plan_pdf(SafetyPlan(safe_places=("<b>Aunt</b> & co",)), "en"))
     assert "<b>Aunt</b> & co" in text
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_ticked_items_are_printed_in_the_language_of_the_pdf(lang):
+    plan = SafetyPlan.from_dict(
+        {"bag_items": ["identity_card", "charger"], "emergency_bag": ["Ұлының ингаляторы"]}
+    )
+    text = pdf_text(safety_plan_pdf(plan, lang))
+    expected = {
+        "kk": ("Жеке куәлік немесе паспорт", "Телефонның зарядтағышы", "Дайын ұстау керек"),
+        "ru": ("Удостоверение личности или паспорт", "Зарядное устройство для телефона", "Держать наготове"),
+        "en": ("Identity card or passport", "Phone charger", "To keep ready"),
+    }[lang]
+    for words in expected:
+        assert words in text
+    assert "Ұлының ингаляторы" in text
+    others = {"kk": "Удостоверение", "ru": "Жеке куәлік", "en": "Удостоверение"}
+    assert others[lang] not in text
+
+
+def test_unknown_bag_codes_are_refused_naming_the_field():
+    with pytest.raises(ValidationError) as caught:
+        SafetyPlan.from_dict({"bag_items": ["identity_card", "rifle"]})
+    assert set(caught.value.message_dict) == {"bag_items"}
+    with pytest.raises(ValidationError):
+        SafetyPlan.from_dict({"bag_items": "identity_card"})
+
+
+def test_older_plans_move_their_ticked_words_to_codes_in_any_language():
+    import importlib
+
+    migration = importlib.import_module("qorgau.risk.migrations.0004_safety_plan_codes")
+    old = {
+        "code_word": "w",
+        "emergency_bag": [
+            "Удостоверение личности или паспорт",
+            "Қосалқы кілттер",
+            "Phone charger",
+            "Ингалятор",
+        ],
+    }
+    moved = migration.split_bag(old)
+    assert moved["bag_items"] == ["identity_card", "keys", "charger"]
+    assert moved["emergency_bag"] == ["Ингалятор"]
+    assert migration.split_bag(moved) == moved  # running it twice changes nothing
+    plan = SafetyPlan.from_dict(moved)
+    assert "Жеке куәлік немесе паспорт" in pdf_text(safety_plan_pdf(plan, "kk"))
+
+
+def pdf_pages_text(data: bytes) -> list[str]:
+    """Each printed page's text as pdftotext reads it (a page of only whitespace is an empty sheet)."""
+    pages = len(PdfReader(BytesIO(data)).pages)
+    return [
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-f", str(n), "-l", str(n), "-", "-"],
+            input=data,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        for n in range(1, pages + 1)
+    ]
+
+
+@needs_pdftotext
+def test_no_page_of_the_printout_is_empty():
+    """Up to the longest plan the form accepts, every printed page carries text: a trailing
+    spacer (or anything after the last line) that does not fit used to be carried to a sheet of
+    its own, and she printed an empty second page. Every length is tried, so each page boundary
+    falls once right after the last line."""
+    for n in range(0, 21):
+        for lines in (
+            {"safe_places": [f"Орын {i}" for i in range(n)]},
+            {"children": [f"Бала {i}" for i in range(n)]},
+        ):
+            pages = pdf_pages_text(safety_plan_pdf(SafetyPlan.from_dict(PLAN | lines), "kk"))
+            assert all(page.strip() for page in pages), (n, [len(p.strip()) for p in pages])
+    assert len(pdf_pages_text(safety_plan_pdf(SafetyPlan.from_dict(PLAN), "kk"))) == 1

@@ -15,7 +15,7 @@ PLAN_POST = {
     "contact_name_0": "Сәуле (көршісі)",
     "contact_phone_0": "8 700 000 00 21",
     "contact_note_0": "knows the code word",
-    "bag_suggestions": ["0", "3"],
+    "bag_suggestions": ["identity_card", "medicines"],
     "emergency_bag": "Баланың дәрісі",
     "children": "Үлкен ұлы 102-ге қоңырау шалуды біледі",
     "digital_safety": "Телефонда геолокация өшірілді",
@@ -35,10 +35,11 @@ def test_the_plan_is_saved_encrypted_and_shown_again(risk_world, client, login_c
     plan = SafetyPlan.objects.get(case=case)
     assert plan.version == 1
     assert plan.content["code_word"] == "Қызғалдақ"
-    assert plan.content["trusted_contacts"] == [{"name": "Сәуле (көршісі)", "phone": "+77000000021",
-                                                 "note": "knows the code word"}]
-    assert plan.content["emergency_bag"] == ["Identity card or passport", "Medicines and prescriptions",
-                                             "Баланың дәрісі"]
+    assert plan.content["trusted_contacts"] == [
+        {"name": "Сәуле (көршісі)", "phone": "+77000000021", "note": "knows the code word"}
+    ]
+    assert plan.content["bag_items"] == ["identity_card", "medicines"]  # codes, not the worker's words
+    assert plan.content["emergency_bag"] == ["Баланың дәрісі"]  # her own words, as written
     with connection.cursor() as cursor:
         cursor.execute("SELECT content FROM risk_safetyplan")
         assert "Қызғалдақ" not in cursor.fetchone()[0]
@@ -66,19 +67,31 @@ def test_a_stale_save_gets_a_conflict_and_loses_nothing(risk_world, client, logi
     assert 'name="version" value="2"' in body  # the next save is a deliberate one
     plan = SafetyPlan.objects.get(case=case)
     assert (plan.version, plan.content["code_word"], plan.content["safe_places"][0]) == (
-        2, "Жұлдыз", "Апасының үйі, Жеңіс көшесі")
+        2,
+        "Жұлдыз",
+        "Апасының үйі, Жеңіс көшесі",
+    )
     again = client.post(url(case), {**PLAN_POST, "safe_places": "Құрбысының пәтері", "version": "2"})
     assert again.status_code == 302
     assert SafetyPlan.objects.get(case=case).content["safe_places"] == ["Құрбысының пәтері"]
 
 
-@pytest.mark.parametrize("change,field,message", [
-    ({"contact_phone_0": "12345"}, "contact_phone_0", "This is not a valid phone number."),
-    ({"contact_name_0": ""}, "contact_name_0", "Write the contact&#x27;s name."),
-    ({"code_word": "x" * 301}, "code_word", "Ensure this value has at most 300 characters"),
-    ({"getting_help": "\n".join(f"line {n}" for n in range(21))}, "getting_help", "Write at most 20 lines here."),
-])
-def test_bad_input_names_the_field_and_saves_nothing(risk_world, client, login_client, change, field, message):
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"contact_phone_0": "12345"}, "contact_phone_0", "This is not a valid phone number."),
+        ({"contact_name_0": ""}, "contact_name_0", "Write the contact&#x27;s name."),
+        ({"code_word": "x" * 301}, "code_word", "Ensure this value has at most 300 characters"),
+        (
+            {"getting_help": "\n".join(f"line {n}" for n in range(21))},
+            "getting_help",
+            "Write at most 20 lines here.",
+        ),
+    ],
+)
+def test_bad_input_names_the_field_and_saves_nothing(
+    risk_world, client, login_client, change, field, message
+):
     login_client(risk_world["worker"])
     response = client.post(url(risk_world["case"]), {**PLAN_POST, "version": "0", **change})
     body = response.content.decode()
@@ -87,8 +100,9 @@ def test_bad_input_names_the_field_and_saves_nothing(risk_world, client, login_c
     assert not SafetyPlan.objects.exists()
 
 
-def test_the_printed_plan_is_discreet_in_kazakh_and_its_printing_is_recorded(risk_world, client, login_client,
-                                                                            tmp_path):
+def test_the_printed_plan_is_discreet_in_kazakh_and_its_printing_is_recorded(
+    risk_world, client, login_client, tmp_path
+):
     worker, case = risk_world["worker"], risk_world["case"]
     login_client(worker)
     assert client.get(f"{url(case)}print/?lang=kk").status_code == 404  # no plan yet
@@ -100,6 +114,7 @@ def test_the_printed_plan_is_discreet_in_kazakh_and_its_printing_is_recorded(ris
     pdf.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Қызғалдақ" in text and "Апасының үйі" in text and "Сәуле" in text
+    assert "Жеке куәлік немесе паспорт" in text and "Баланың дәрісі" in text
     for giveaway in ("Qorgau", "Centre R", case.number, "safety", "қауіпсіздік"):
         assert giveaway not in text
     audit = AuditEvent.objects.get(action="safety_plan.print")
@@ -111,14 +126,20 @@ def test_the_api_saves_with_a_version_and_answers_conflicts(risk_world, api):
     client = api(worker)
     endpoint = f"/api/v1/cases/{case.pk}/risk/safety-plan/"
     assert client.get(endpoint).json()["version"] == 0
-    plan = {"safe_places": ["Апасының үйі"], "trusted_contacts": [{"name": "Сәуле", "phone": "+77000000021"}],
-            "code_word": "Қызғалдақ"}
+    plan = {
+        "safe_places": ["Апасының үйі"],
+        "trusted_contacts": [{"name": "Сәуле", "phone": "+77000000021"}],
+        "code_word": "Қызғалдақ",
+    }
     saved = client.put(endpoint, {"version": 0, "plan": plan}, format="json")
     assert saved.status_code == 200 and saved.json() == {"version": 1}
     stale = client.put(endpoint, {"version": 0, "plan": plan}, format="json")
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
-    bad = client.put(endpoint, {"version": 1, "plan": {**plan, "trusted_contacts": [{"name": "X", "phone": "1"}]}},
-                     format="json")
+    bad = client.put(
+        endpoint,
+        {"version": 1, "plan": {**plan, "trusted_contacts": [{"name": "X", "phone": "1"}]}},
+        format="json",
+    )
     assert bad.status_code == 400 and "plan.trusted_contacts" in bad.json()["error"]["fields"]
     missing = client.put(endpoint, {"plan": plan}, format="json")
     assert missing.status_code == 400 and "version" in missing.json()["error"]["fields"]
@@ -140,3 +161,31 @@ def test_without_the_safety_section_there_is_no_plan_to_see(risk_world, client, 
     assert client.post(url(case), {**PLAN_POST, "version": "1"}).status_code == 404
     assert api(officer).get(f"/api/v1/cases/{case.pk}/risk/safety-plan/").status_code == 404
     assert SafetyPlan.objects.get(case=case).version == 1
+
+
+def test_a_plan_saved_in_russian_prints_its_ticked_items_in_kazakh(
+    risk_world, client, login_client, tmp_path
+):
+    """The worker's screen was Russian; the Kazakh printout names every ticked item in Kazakh."""
+    worker, case = risk_world["worker"], risk_world["case"]
+    login_client(worker)
+    client.post(url(case), {**PLAN_POST, "version": "0"}, HTTP_ACCEPT_LANGUAGE="ru")
+    page = client.get(url(case), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    import re
+
+    assert re.search(r'value="identity_card"[^>]*checked', page)  # the ticks come back from the codes
+    assert not re.search(r'value="keys"[^>]*checked', page)
+    texts = {}
+    for lang in ("kk", "ru", "en"):
+        response = client.get(f"{url(case)}print/?lang={lang}")
+        pdf = tmp_path / f"{lang}.pdf"
+        pdf.write_bytes(response.content)
+        texts[lang] = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    assert "Жеке куәлік немесе паспорт" in texts["kk"] and "Дәрі-дәрмек және рецепттер" in texts["kk"]
+    assert "Удостоверение" not in texts["kk"] and "Identity" not in texts["kk"]
+    assert "Удостоверение личности или паспорт" in texts["ru"] and "Лекарства и рецепты" in texts["ru"]
+    assert "Identity card or passport" in texts["en"] and "Medicines and prescriptions" in texts["en"]
+    for text in texts.values():
+        assert "Баланың дәрісі" in text  # her own words are printed as she said them
