@@ -25,10 +25,21 @@ def caseload(db, make_user):
     for i in range(CASES):
         birth = date(1970 + i % 35, 1 + i % 12, 1 + i % 28)
         iin = next(x for s in range(i * 3, i * 3 + 50) if (x := make_iin(birth, "F", s % 10000)))
-        survivor = {"family_name": f"{ROOTS[i % 8]}ова", "given_name": GIVEN[(i // 8) % 8], "patronymic": "",
-                    "other_names": [], "sex": "F", "birth_date": birth, "birth_year": None, "iin": iin,
-                    "phones": [f"+7700000{i:04d}"], "address": "", "region": None, "disability": "none",
-                    "citizenship": "KZ"}
+        survivor = {
+            "family_name": f"{ROOTS[i % 8]}ова",
+            "given_name": GIVEN[(i // 8) % 8],
+            "patronymic": "",
+            "other_names": [],
+            "sex": "F",
+            "birth_date": birth,
+            "birth_year": None,
+            "iin": iin,
+            "phones": [f"+7700000{i:04d}"],
+            "address": "",
+            "region": None,
+            "disability": "none",
+            "citizenship": "KZ",
+        }
         cases.append(case_open(actor=worker, survivor=survivor, case_fields=dict(CASE_FIELDS))[0])
     return worker, cases
 

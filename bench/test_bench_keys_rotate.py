@@ -20,9 +20,20 @@ PERSONS = 10_000
 def test_bench_rotate_10k_persons(benchmark, make_user, open_case, settings):
     case = open_case(make_user("caseworker"))
     Person.objects.bulk_create(
-        [Person(case=case, role="witness", family_name=f"Көкжиекова{i}", given_name="Айгүл", patronymic="Ерланқызы",
-                iin="900101400404", birth_date=date(1990, 1, 1), phones=[f"+7700000{i % 10000:04d}"],
-                address="Сарыарқа ауданы") for i in range(PERSONS)],
+        [
+            Person(
+                case=case,
+                role="witness",
+                family_name=f"Көкжиекова{i}",
+                given_name="Айгүл",
+                patronymic="Ерланқызы",
+                iin="900101400404",
+                birth_date=date(1990, 1, 1),
+                phones=[f"+7700000{i % 10000:04d}"],
+                address="Сарыарқа ауданы",
+            )
+            for i in range(PERSONS)
+        ],
         batch_size=1000,
     )
     fields = [f for f in Person._meta.concrete_fields if f.__class__.__name__ == "EncryptedField"]
@@ -38,8 +49,9 @@ def test_bench_rotate_10k_persons(benchmark, make_user, open_case, settings):
         return (), {}
 
     try:
-        changed = benchmark.pedantic(lambda: rotate_model(Person, fields, batch_size=500), setup=fresh_key,
-                                     rounds=3, iterations=1)
+        changed = benchmark.pedantic(
+            lambda: rotate_model(Person, fields, batch_size=500), setup=fresh_key, rounds=3, iterations=1
+        )
     finally:
         for override in reversed(overrides):
             override.disable()

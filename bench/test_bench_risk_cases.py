@@ -24,14 +24,30 @@ def caseload(db, make_agency, make_user):
     worker = make_user(Role.CASEWORKER, agency=agency)
     now = timezone.now()
     cases = Case.objects.bulk_create(
-        Case(number=f"QG-2026-{n:06d}", holding_agency=agency, entry_point="crisis_centre", opened_by=worker,
-             assigned_to=worker, status="active")
+        Case(
+            number=f"QG-2026-{n:06d}",
+            holding_agency=agency,
+            entry_point="crisis_centre",
+            opened_by=worker,
+            assigned_to=worker,
+            status="active",
+        )
         for n in range(1, CASES + 1)
     )
     Assessment.objects.bulk_create(
-        Assessment(case=case, instrument_id="checklist-24", version=1, digest="x", answers=None, level=3,
-                   actuarial_level=3, score=15, assessed_by=worker, agency=agency,
-                   assessed_at=now - timedelta(days=8 if n % 2 else 2))
+        Assessment(
+            case=case,
+            instrument_id="checklist-24",
+            version=1,
+            digest="x",
+            answers=None,
+            level=3,
+            actuarial_level=3,
+            score=15,
+            assessed_by=worker,
+            agency=agency,
+            assessed_at=now - timedelta(days=8 if n % 2 else 2),
+        )
         for n, case in enumerate(cases)
     )
     return worker
@@ -69,7 +85,9 @@ def test_bench_case_risk_section(benchmark, make_user, open_case):
     for n in range(12):
         who = ("current_partner", {"family_name": "Жандосов" if n % 2 else "Серіков", "given_name": "Ерлан"})
         day = timezone.localdate() - timedelta(days=20 * n + 3)
-        incident_add(actor=worker, case=case, perpetrator=who, fields=incident_data(occurred_on=day, reported_on=day))
+        incident_add(
+            actor=worker, case=case, perpetrator=who, fields=incident_data(occurred_on=day, reported_on=day)
+        )
     access = case_access(worker, case)
-    summary = benchmark(lambda: selectors.case_risk(actor=worker, case=case, access=access))
+    summary = benchmark(lambda: selectors.case_risk_get(actor=worker, case=case, access=access))
     assert len(summary.history) == 30 and summary.proposal.check.codes

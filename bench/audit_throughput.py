@@ -1,0 +1,134 @@
+"""Audit-chain append throughput with concurrent writers on PostgreSQL (issue 14).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qorgau_bench QORGAU_ENV=demo \
+        .venv/bin/python bench/audit_throughput.py --writers 1 4 16 --seconds 10 [--hold-ms 0]
+
+Each writer is its own forked process (own connection, no shared GIL) appending `audit_record` events,
+one transaction each, for a bounded time; `--hold-ms` keeps the transaction open that long after
+the append, as a service's write does (the event joins the write's transaction, so the head
+stays locked until it commits). Prints events/s and append latency per writer count, then
+checks the chain with `audit verify`. `--control` runs the same transactions without the head
+(an HMAC and an INSERT into a table of their own): if that scales with writers and the chain
+does not, the head is the bottleneck. Figures only: it never fails on speed. Runs `migrate` first.
+"""
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgau.settings")
+    import django
+
+    django.setup()
+
+
+CONTROL = "bench_audit_control"
+
+
+def _control_append() -> None:
+    """The same work without the shared head: one HMAC, one INSERT into a table of its own."""
+    import hashlib
+    import hmac
+
+    from django.db import connection
+
+    digest = hmac.new(b"k" * 32, str(time.time()).encode(), hashlib.sha256).hexdigest()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {CONTROL} (hash) VALUES (%s)", [digest])
+
+
+def _writer(barrier, seconds: float, hold_ms: float, queue, control: bool) -> None:
+    from django.db import connection, transaction
+
+    from qorgau.core.audit import audit_record
+
+    def append():
+        if control:
+            _control_append()
+        else:
+            audit_record(actor=None, action="bench.append", object_type="bench", object_id="x")
+
+    latencies = []
+    append()  # connected and warm
+    barrier.wait()
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            append()
+            if hold_ms:
+                time.sleep(hold_ms / 1000)
+        latencies.append(time.perf_counter() - t0)
+    connection.close()
+    queue.put(latencies)
+
+
+def run(writers: int, seconds: float, hold_ms: float, control: bool = False) -> dict:
+    from django.db import connection
+
+    connection.close()  # each forked writer opens its own connection
+    ctx = multiprocessing.get_context("fork")
+    queue, barrier = ctx.Queue(), ctx.Barrier(writers + 1)
+    procs = [
+        ctx.Process(target=_writer, args=(barrier, seconds, hold_ms, queue, control)) for _ in range(writers)
+    ]
+    for proc in procs:
+        proc.start()
+    barrier.wait()
+    started = time.time()
+    latencies = [lat for _ in procs for lat in queue.get()]
+    late = time.time() - started - seconds  # well over 0: the last append waited long for the head
+    for proc in procs:
+        proc.join()
+    latencies.sort()
+    return {
+        "chain": "control (no head)" if control else "audit",
+        "writers": writers,
+        "hold_ms": hold_ms,
+        "events": len(latencies),
+        "events_per_s": round(len(latencies) / seconds, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
+        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000, 2) if latencies else None,
+        "finished_late_s": round(late, 1),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--writers", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--hold-ms", type=float, nargs="+", default=[0])
+    parser.add_argument(
+        "--control", action="store_true", help="also run the same appends without the shared head"
+    )
+    args = parser.parse_args(argv)
+    _setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("audit_throughput: needs PostgreSQL (DATABASE_URL=postgres://...)")
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {CONTROL} (id bigserial PRIMARY KEY, hash text)")
+    connection.close()
+    for hold in args.hold_ms:
+        for control in [False, True] if args.control else [False]:
+            for writers in args.writers:
+                print(run(writers, args.seconds, hold, control), flush=True)
+    from qorgau.core.audit import audit_verify
+
+    result = audit_verify()
+    print({"verify_ok": result.ok, "events": result.checked, "problem": result.problem})
+
+
+if __name__ == "__main__":
+    main()
