@@ -56,6 +56,7 @@ ROUTES = {
     "referrals:plan_action_add": Route(write=holder),
     "referrals:plan_action_status": Route(write=holder, params={"action_id": "plan_action_id"}),
     "referrals:plan_submit": Route(write=holder),
+    "referrals:plan_return": Route(write=holder),
     "referrals:wellbeing": Route(write=holder),
     "referrals:closure_request": Route(write=holder),
     "referrals:closure_decide": Route(write=holder_supervisor),

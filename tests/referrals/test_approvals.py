@@ -61,14 +61,17 @@ def test_the_supervisor_returns_the_plan_with_comments(waiting, login_client):
     client = login_client(supervisor, Client(HTTP_ACCEPT_LANGUAGE="en"))
     case_page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "Return with comments" in case_page and "Approve the plan" in case_page
-    url = reverse("referrals:plan_submit", args=[case.pk])
-    short = client.post(url, {"version": plan.version, "return": "1", "comment": "no"}, follow=True)
-    assert "at least 10 characters" in short.content.decode()
-    assert CasePlan.objects.get(case=case).status == "submitted"  # nothing changed
-    client.post(
-        url,
-        {"version": plan.version, "return": "1", "comment": "Add a safe route to school for the children."},
-    )
+    url = reverse("referrals:plan_return", args=[case.pk])
+    assert f'action="{url}"' in case_page
+    # Too short a comment, from the case page or the dashboard: nothing changes, and the case
+    # page comes back with what she typed beside the error, the comment box open.
+    for back in ("", "dashboard"):
+        short = client.post(url, {"version": plan.version, "comment": "Not yet", "back": back})
+        text = short.content.decode()
+        assert short.status_code == 400 and "at least 10 characters" in text
+        assert ">Not yet</textarea>" in text and 'aria-describedby="plan-comment-error"' in text
+        assert CasePlan.objects.get(case=case).status == "submitted"  # nothing changed
+    client.post(url, {"version": plan.version, "comment": "Add a safe route to school for the children."})
     plan = CasePlan.objects.get(case=case)
     assert plan.status == "draft"
     assert (
@@ -81,7 +84,7 @@ def test_the_supervisor_returns_the_plan_with_comments(waiting, login_client):
     # The caseworker may not return a plan: nothing changes.
     services.plan_submit(actor=worker, case=case, expected_version=plan.version)
     version = CasePlan.objects.get(case=case).version
-    login_client(worker, Client()).post(url, {"version": version, "return": "1", "comment": "x" * 20})
+    login_client(worker, Client()).post(url, {"version": version, "comment": "x" * 20})
     assert CasePlan.objects.get(case=case).status == "submitted"
 
 
@@ -163,3 +166,31 @@ def test_plans_and_emergency_grants_are_decided_from_the_dashboard(waiting, logi
     assert share.review_note == "Justified: threats recorded by police."
     # The supervisor who granted it is told, and reads the comments on the case page.
     assert Notification.objects.filter(user=share.granted_by, kind="emergency_reviewed").exists()
+
+
+def test_a_review_can_end_the_emergency_access_it_finds_unjustified(waiting, login_client):
+    from qorgau.cases.models import CaseEvent, CaseShare
+
+    case, supervisor = waiting["case"], waiting["supervisor"]
+    share = CaseShare.objects.get(case=case, source="emergency")
+    officer = login_client(waiting["officer"], Client(HTTP_ACCEPT_LANGUAGE="en"))
+    assert officer.get(f"/cases/{case.pk}/").status_code == 200  # the grant gave police the case
+    client = login_client(supervisor, Client(HTTP_ACCEPT_LANGUAGE="en"))
+    panel = client.get("/dashboard/").content.decode().split('id="approvals"', 1)[1].split("</section>")[0]
+    assert "Record review and end the access" in panel
+    url = reverse("cases:emergency_review", args=[case.pk, share.pk])
+    # A too-short note changes nothing, whichever button was pressed.
+    refused = client.post(url, {"note": "no", "end_access": "1", "back": "dashboard"})
+    assert refused.status_code == 400
+    share.refresh_from_db()
+    assert share.reviewed_at is None and share.revoked_at is None
+    done = client.post(
+        url, {"note": "Not an emergency: ask through a referral.", "end_access": "1", "back": "dashboard"}
+    )
+    assert done["Location"] == "/dashboard/#approvals"
+    share.refresh_from_db()
+    assert share.reviewed_by == supervisor and share.revoked_by == supervisor and not share.is_live()
+    assert CaseEvent.objects.filter(case=case, kind="emergency_revoked").exists()
+    assert AuditEvent.objects.filter(action="case.emergency_revoke", case_id=case.pk).exists()
+    # The police agency it was granted to no longer reaches the case.
+    assert officer.get(f"/cases/{case.pk}/").status_code == 404

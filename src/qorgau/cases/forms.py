@@ -831,6 +831,8 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Review note"), min_length=5, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The reviewer found the grant unjustified (or no longer needed): the access ends with it.
+    end_access = forms.BooleanField(required=False)
 
 
 class AccessRequestForm(forms.Form):

@@ -629,8 +629,9 @@ def emergency_revoke(*, actor: User, case: Case, share_id) -> CaseShare:
 
 
 @transaction.atomic
-def emergency_review(*, actor: User, case: Case, share_id, note: str) -> CaseShare:
-    """Another supervisor's review of a grant; two reviewers at once get one review and a refusal."""
+def emergency_review(*, actor: User, case: Case, share_id, note: str, end_access: bool = False) -> CaseShare:
+    """Another supervisor's review of a grant; two reviewers at once get one review and a refusal.
+    With `end_access` the review also ends the access, in the same step (one decision, not two)."""
     if not policies.can_grant_emergency(actor, case):
         raise PermissionDenied
     share = _emergency_share(case, share_id)
@@ -642,6 +643,8 @@ def emergency_review(*, actor: User, case: Case, share_id, note: str) -> CaseSha
     share.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     _event(share.case, "emergency_reviewed", actor, section="holder")
     audit_record(actor=actor, action="case.emergency_review", obj=share, case_id=share.case_id)
+    if end_access and share.revoked_at is None:
+        emergency_revoke(actor=actor, case=case, share_id=share.pk)
     from qorgau.notifications.services import notify
 
     # The supervisor who granted it reads the review's comments on the case page.

@@ -504,9 +504,11 @@ def emergency_review(request, case_id, share_id):
         request,
         form,
         lambda data: services.emergency_review(
-            actor=request.user, case=case, share_id=share_id, note=data["note"]
+            actor=request.user, case=case, share_id=share_id, note=data["note"], end_access=data["end_access"]
         ),
-        _("The review was recorded."),
+        _("The review was recorded and the access ended.")
+        if request.POST.get("end_access")
+        else _("The review was recorded."),
         failed=_("Write a short review note."),
         name="review_form",
         page=lambda: case_detail(request, case.pk),

@@ -103,6 +103,15 @@ class PlanSubmitForm(forms.Form):
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
 
 
+class PlanReturnForm(forms.Form):
+    """A supervisor's comments on a plan she sends back; the service says how long they must be."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("What should change"), max_length=2000, required=False, widget=forms.Textarea
+    )
+
+
 def scale_choices():
     top = settings.QORGAU_WELLBEING_SCALE_MAX
     return [(n, str(n)) for n in range(1, top + 1)]

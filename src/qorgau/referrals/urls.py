@@ -17,6 +17,7 @@ urlpatterns = [
         name="plan_action_status",
     ),
     path("cases/<uuid:case_id>/plan/submit/", views.plan_submit, name="plan_submit"),
+    path("cases/<uuid:case_id>/plan/return/", views.plan_return, name="plan_return"),
     path("cases/<uuid:case_id>/wellbeing/", views.wellbeing_record, name="wellbeing"),
     path("cases/<uuid:case_id>/closure/", views.closure_request, name="closure_request"),
     path("cases/<uuid:case_id>/closure/<uuid:closure_id>/", views.closure_decide, name="closure_decide"),

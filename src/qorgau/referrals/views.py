@@ -30,6 +30,7 @@ from qorgau.referrals.forms import (
     ClosureDecisionForm,
     ClosureRequestForm,
     PlanActionForm,
+    PlanReturnForm,
     PlanStatusForm,
     PlanSubmitForm,
     ReferralForm,
@@ -234,14 +235,6 @@ def plan_submit(request, case_id):
                 actor=request.user, case=case, expected_version=form.cleaned_data["version"]
             )
             messages.success(request, _("The plan was approved."))
-        elif request.POST.get("return"):
-            services.plan_return(
-                actor=request.user,
-                case=case,
-                expected_version=form.cleaned_data["version"],
-                comment=request.POST.get("comment", "")[:2000],
-            )
-            messages.success(request, _("The plan was returned to the caseworker with your comments."))
         else:
             services.plan_submit(
                 actor=request.user,
@@ -255,6 +248,24 @@ def plan_submit(request, case_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return back_from_decision(request, _case_url(case, "plan"))
+
+
+@require_POST
+def plan_return(request, case_id):
+    """A supervisor sends the plan back with comments; refused, the case page comes back with
+    what she typed (from the dashboard too: the comment must not be lost on the way)."""
+    case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="plan")
+    refused = page_form_action(
+        request,
+        PlanReturnForm(request.POST),
+        lambda data: services.plan_return(
+            actor=request.user, case=case, expected_version=data["version"], comment=data["comment"]
+        ),
+        _("The plan was returned to the caseworker with your comments."),
+        name="plan_return_form",
+        page=lambda: _case_page(request, case),
+    )
+    return refused or back_from_decision(request, _case_url(case, "plan"))
 
 
 @require_POST
@@ -356,6 +367,7 @@ def pathway_section(request, detail):
         plan = selectors.case_plan_for_page(case=case, access=access)
         context.update(
             plan=plan,
+            plan_return_form=kept_form(request, "plan_return_form"),
             plan_form=kept_form(request, "plan_form")
             or PlanActionForm(
                 initial={"agency": case.holding_agency_id, "version": plan.version},
