@@ -25,7 +25,6 @@ import hashlib
 import math
 from collections import deque
 from dataclasses import dataclass
-from itertools import product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -61,6 +60,9 @@ class _Protector:
         self.tables = tableset.tables
         self.protection = protection
         values = self.attacker.values
+        self.by_measure: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        for i, c in enumerate(self.attacker.cells):
+            self.by_measure.setdefault(c.measure, []).append((i, dict(c.coords)))
         self.costs = np.array(
             [1 + math.log1p(v) + _tie_breaker(c) for c, v in zip(self.attacker.cells, values, strict=True)]
         )
@@ -95,13 +97,18 @@ class _Protector:
             free = [pair for pair in ranked if pair[0] in suppressed]
             keep = {v for _i, v in ranked[:width]} | {v for _i, v in free[:width]}
             choices.append((dim, {cell.get(dim), TOTAL, *keep}))
+        # Every combination of these choices that is a cell of the release. The release's cells
+        # of this measure are walked, not the combinations: with ten dimensions the product of
+        # their choices runs to millions while the cells number thousands.
+        allowed = dict(choices)
+        own = dict(cell.coords)
         found = {target}
-        for combination in product(*(sorted(options) for _dim, options in choices)):
-            candidate = cell
-            for (dim, _options), value in zip(choices, combination, strict=True):
-                candidate = candidate.replace(dim, value)
-            if candidate in index:
-                found.add(index[candidate])
+        for i, coords in self.by_measure[cell.measure]:
+            if all(
+                coords.get(dim, TOTAL) in allowed[dim] if dim in allowed else coords.get(dim) == own.get(dim)
+                for dim in coords.keys() | own.keys()
+            ):
+                found.add(i)
         # Parts and wholes of other measures ("accepted ≤ sent") move with them.
         for i in list(found):
             for number in self.attacker.relations_of[i]:
