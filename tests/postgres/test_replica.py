@@ -28,7 +28,10 @@ from qorgau.campaigns.models import Campaign, Event
 from qorgau.core import replica
 from qorgau.core.models import Region
 
-pytestmark = pytest.mark.postgres
+# Solo: a hot standby opens for reads only once the primary logs a snapshot without overflowed
+# subtransactions; another worker's test transaction (many savepoints) can hold that off for
+# minutes, so this file runs after the workers, alone (make test).
+pytestmark = [pytest.mark.postgres, pytest.mark.solo]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 TZ = ZoneInfo("Asia/Almaty")
 
