@@ -230,3 +230,52 @@ def test_the_cut_from_duality_matches_the_attackers_answer():
                 value, coefs, offset = attacker.extreme(component, cell, sign)
                 at_pattern = sum(v for c, v in coefs.items() if c in suppressed)
                 assert value == pytest.approx(sign * attacker.values[cell] + offset + at_pattern)
+
+
+def test_the_neighbourhood_is_every_combination_of_the_choices_that_is_a_cell():
+    """The box a cell's programme is built on, against the definition written out by brute force
+    (every combination of each dimension's choices, kept where it is a cell of the release). Many
+    tables that share one margin, as the national dashboard's region × breakdown tables do."""
+    from itertools import product
+
+    from qorgau.stats.suppression import _Protector
+
+    rng = random.Random(11)
+    dims = {"region": ("r0", "r1", "r2", "r3"), "type": ("a", "b", "c"), "age": ("y", "o"), "sex": ("f", "m")}
+    cube = {values: rng.choice([0, 1, 2, 4, 9, 30]) for values in product(*dims.values())}
+    names = list(dims)
+
+    def margin(*ds):
+        counts = {}
+        for values, n in cube.items():
+            inner = tuple(values[names.index(d)] for d in ds)
+            counts[inner] = counts.get(inner, 0) + n
+        return Table("n", ds, {d: dims[d] for d in ds}, counts)
+
+    tableset = build(
+        [margin("region", "type"), margin("region", "age"), margin("region", "sex"), margin("type", "age")]
+    )
+    helper = _Protector(tableset, RULES)
+    cells, index, values = helper.attacker.cells, helper.attacker.index, helper.attacker.values
+    for target, cell in enumerate(cells):
+        suppressed = set(rng.sample(range(len(cells)), 6))
+        for width in (1, 2):
+            choices = []
+            for dim, domain in helper._domains(cell).items():
+                line = [(cell.replace(dim, v), v) for v in domain if v != cell.get(dim)]
+                line = [(index[c], v) for c, v in line if c in index]
+                ranked = sorted(line, key=lambda pair: (-values[pair[0]], cells[pair[0]]))
+                free = [pair for pair in ranked if pair[0] in suppressed]
+                keep = {v for _i, v in ranked[:width]} | {v for _i, v in free[:width]}
+                choices.append((dim, sorted({cell.get(dim), TOTAL, *keep})))
+            expected = {target}
+            for combination in product(*(options for _dim, options in choices)):
+                candidate = cell
+                for (dim, _options), value in zip(choices, combination, strict=True):
+                    candidate = candidate.replace(dim, value)
+                if candidate in index:
+                    expected.add(index[candidate])
+            box = set(helper.box(target, width, suppressed))
+            assert expected <= box, cell.label()
+            # Beyond the combinations, only parts and wholes of other measures (none here).
+            assert box == expected, cell.label()
