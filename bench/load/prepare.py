@@ -34,7 +34,7 @@ def main(out: str, users: int) -> None:
 
     from qorgau.accounts.models import ApiToken, User
     from qorgau.accounts.services import token_create
-    from qorgau.cases.models import Case
+    from qorgau.cases.models import Case, IntakeDraft
     from qorgau.people.models import Person
 
     staff = list(User.objects.filter(username__regex=r"^bench\.[0-9]+\.cw[0-9]+$").order_by("username"))[
@@ -59,6 +59,8 @@ def main(out: str, users: int) -> None:
             .values_list("pk", flat=True)[: CASES_PER_USER * 20]
         )
         picked = rng.sample(ids, min(CASES_PER_USER, len(ids)))
+        # An intake in progress: the identity checks of the load are made from it.
+        draft = IntakeDraft.objects.create(owner=user, agency_id=user.agency_id, data={})
         survivors = Person.objects.filter(case_id__in=picked[:10], role="survivor")
         accounts.append(
             {
@@ -68,6 +70,7 @@ def main(out: str, users: int) -> None:
                 "token": secret,
                 "region": user.agency.region_id,
                 "cases": [str(pk) for pk in picked],
+                "draft": str(draft.pk),
                 "iins": [p.iin for p in survivors if p.iin],
                 "names": [p.family_name for p in survivors],
             }
