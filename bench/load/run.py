@@ -6,7 +6,8 @@ phase is bounded in users, requests' time and total time, and stops by itself.
     .venv/bin/python bench/load/run.py --quick                                       # CI: a few seconds
 
 The database is generated (bench/generate.py) with this run's keys the first time; its keys are
-kept in var/bench-keys/<database>.json so later runs open the same data. Prints one table:
+kept in var/bench-keys/<database>.json so later runs open the same data (a database whose keys
+are missing is made again; --quick always starts from an empty one). Prints one table:
 requests/s, p50, p95, p99 and errors per kind of request, and the case page's throughput as a
 fraction of the floor's. The figures also go to var/load/<database>.json.
 """
@@ -31,8 +32,12 @@ from deploy import stack as deploy_stack  # noqa: E402
 BIN = Path(sys.executable).parent
 
 
+def _keys_path(database: str) -> Path:
+    return REPO / "var" / "bench-keys" / f"{database}.json"
+
+
 def _keys(database: str) -> dict:
-    path = REPO / "var" / "bench-keys" / f"{database}.json"
+    path = _keys_path(database)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(deploy_stack.new_keys()))
@@ -172,7 +177,13 @@ def main(argv=None) -> int:
     if args.quick:
         args.cases, args.users, args.seconds = 300, 10, 20
         args.database = args.database if args.database != "qorgau_scale_load" else "qorgau_scale_load_quick"
-    if _psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.database}'") != "1":
+    exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.database}'") == "1"
+    # Without its keys a generated database is unreadable (another checkout made it): start again.
+    # The quick form always starts from an empty database, so CI never depends on what was left.
+    if exists and (args.quick or not _keys_path(args.database).exists()):
+        _psql(f'DROP DATABASE "{args.database}" WITH (FORCE)')
+        exists = False
+    if not exists:
         _psql(f'CREATE DATABASE "{args.database}"')
     database_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     keys = _keys(args.database)
