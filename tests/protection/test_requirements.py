@@ -236,6 +236,17 @@ def test_a_breach_outside_the_period_is_refused_and_changes_nothing(pw):
     assert pw["case"].risk_assessments.get(is_current=True).reassess_by is None
 
 
+@pytest.mark.parametrize(
+    "overrides,field", [({"description": "  "}, "description"), ({"reported_by": "rumour"}, "reported_by")]
+)
+def test_a_breach_without_what_happened_or_who_said_it_is_refused(pw, overrides, field):
+    requirement = record(pw)
+    with pytest.raises(ValidationError) as exc:
+        breach(pw, requirement, **overrides)
+    assert field in exc.value.message_dict
+    assert not RequirementBreach.objects.exists() and not Notification.objects.exists()
+
+
 # --- Correction-programme attendance ---------------------------------------------------------------------
 
 

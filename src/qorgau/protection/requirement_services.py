@@ -30,9 +30,8 @@ from qorgau.protection.models import (
     RequirementBreach,
     RequirementCondition,
     RequirementState,
-    Violation,
 )
-from qorgau.protection.services import _lock_case, _moment, _reason, breach_follow_up
+from qorgau.protection.services import _lock_case, _moment, _reason, breach_fields, breach_follow_up
 
 # A court decision is not older than this when it is first recorded here (a typing error).
 MAX_DECISION_AGE = timedelta(days=3 * 366)
@@ -243,21 +242,11 @@ def requirement_breach_record(
         raise ValidationError(
             {"occurred_at": _("The requirements were not in force at that time (not yet, ended or lifted).")}
         )
-    description = (description or "").strip()
-    if not description:
-        raise ValidationError({"description": _("Say what happened.")})
-    if reported_by not in Violation.ReportedBy.values:
-        raise ValidationError({"reported_by": _("Choose who reported it.")})
-    breach = RequirementBreach.objects.create(
-        requirement=requirement,
-        case=case,
-        occurred_at=occurred_at,
-        description=description,
-        reported_by=reported_by,
-        evidence_reference=(evidence_reference or "").strip(),
-        recorded_by=actor,
-        agency=agency_of(actor),
-    )
+    fields = breach_fields(
+        actor, occurred_at=occurred_at, description=description, reported_by=reported_by,
+        evidence_reference=evidence_reference,
+    )  # fmt: skip
+    breach = RequirementBreach.objects.create(requirement=requirement, case=case, **fields)
     requirement.version += 1
     requirement.save(update_fields=["version"])
     _event(case, "court_requirement_breached", actor, section=Section.SAFETY, reported_by=reported_by)

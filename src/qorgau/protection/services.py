@@ -407,21 +407,11 @@ def violation_record(
         raise ValidationError(
             {"occurred_at": _("The order was not in force at that time (not yet served, expired or ended).")}
         )
-    description = (description or "").strip()
-    if not description:
-        raise ValidationError({"description": _("Say what happened.")})
-    if reported_by not in Violation.ReportedBy.values:
-        raise ValidationError({"reported_by": _("Choose who reported it.")})
-    violation = Violation.objects.create(
-        order=order,
-        case=case,
-        occurred_at=occurred_at,
-        description=description,
-        reported_by=reported_by,
-        evidence_reference=(evidence_reference or "").strip(),
-        recorded_by=actor,
-        agency=agency_of(actor),
-    )
+    fields = breach_fields(
+        actor, occurred_at=occurred_at, description=description, reported_by=reported_by,
+        evidence_reference=evidence_reference,
+    )  # fmt: skip
+    violation = Violation.objects.create(order=order, case=case, **fields)
     order.version += 1
     order.save(update_fields=["version"])
     _event(case, "protective_order_breached", actor, section=Section.SAFETY, reported_by=reported_by)
@@ -442,6 +432,25 @@ def violation_record(
         dedupe_key=f"order-breach:{violation.pk}",
     )
     return violation
+
+
+def breach_fields(
+    actor: User, *, occurred_at, description: str, reported_by: str, evidence_reference: str
+) -> dict:
+    """The checked fields of a breach record, of an order or of court requirements alike."""
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("Say what happened.")})
+    if reported_by not in Violation.ReportedBy.values:
+        raise ValidationError({"reported_by": _("Choose who reported it.")})
+    return {
+        "occurred_at": occurred_at,
+        "description": description,
+        "reported_by": reported_by,
+        "evidence_reference": (evidence_reference or "").strip(),
+        "recorded_by": actor,
+        "agency": agency_of(actor),
+    }
 
 
 def breach_follow_up(
