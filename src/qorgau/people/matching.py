@@ -395,9 +395,17 @@ class Matcher:
     """Compares prepared records. ``frequencies(field, fold)`` may give a name's share of the
     population (term frequency): a rare surname agreeing says more than "Ivanova" agreeing."""
 
-    def __init__(self, *, frequencies: Frequencies | None = None, priors: dict | None = None):
+    def __init__(
+        self,
+        *,
+        frequencies: Frequencies | None = None,
+        priors: dict | None = None,
+        m: dict[tuple[str, str], float] | None = None,
+    ):
         self.frequencies = frequencies
         self.priors = priors or PRIORS
+        # m re-estimated on the data being linked (people.estimate), by (field, level key)
+        self.log_m = {key: math.log(value) for key, value in (m or {}).items()}
 
     def _name_level(self, fieldname: str, table: dict, key: str | None, part: NamePart | None) -> Level:
         level = table[key]
@@ -447,13 +455,13 @@ class Matcher:
             levels += kept
         else:
             levels += max(kept, self._names(a, b, True), key=_log_ratio)
-        return Comparison(self._posterior(levels), levels)
+        return Comparison(self.posterior(levels), levels)
 
-    def _posterior(self, levels: list[tuple[str, Level]]) -> float:
+    def posterior(self, levels: list[tuple[str, Level]]) -> float:
         lm, lr, lu = (math.log(self.priors[c]) for c in ("m", "r", "u"))
-        for _f, level in levels:
+        for name, level in levels:
             m, r, u = level.logs
-            lm += m
+            lm += self.log_m.get((name, level.key), m)
             lr += r
             lu += u
         top = max(lm, lr, lu)
@@ -542,10 +550,10 @@ def blocking_keys(p: Prepared) -> set[str]:
     keys = set()
     if p.iin:
         keys.add("i:" + p.iin)
-        keys.add("ia:" + p.iin[:7])  # one wrong digit leaves one half whole
-        keys.add("ib:" + p.iin[6:])
+        keys.update(_number_masks("i", p.iin))
     for phone in p.phones:
         keys.add("p:" + phone)
+        keys.update(_number_masks("p", phone))
     names = [n for n in (p.given, p.surname) if n and not n.initial]
     if p.dob:
         ymd = [p.dob]
@@ -561,6 +569,18 @@ def blocking_keys(p: Prepared) -> set[str]:
         pair = sorted(n.skel for n in names)
         keys.add(f"ss:{':'.join(pair)}:{p.year // 10 if p.year else ''}")
         keys.add("rr:" + ":".join(sorted(n.root for n in names)))
+    return keys
+
+
+def _number_masks(kind: str, digits: str) -> set[str]:
+    """The number with one window of digits masked, for windows that overlap by one digit: one
+    wrong digit or two neighbours swapped fall inside some window, so the two numbers share
+    that key, while the unmasked digits keep the key specific (8 of an IIN's 12)."""
+    width = 4 if len(digits) >= 10 else 3
+    step = width - 1
+    keys = set()
+    for start in range(0, max(len(digits) - 1, 1), step):
+        keys.add(f"{kind}{start}:{digits[:start]}*{digits[start + width :]}")
     return keys
 
 
