@@ -207,7 +207,7 @@ def _person(rng, *, sex, root, father, born, serial, phone, region):
     patronymic = father + ("қызы" if sex == "F" else "ұлы")
     return {
         "given": given, "surname": surname, "patronymic": patronymic, "father": father,
-        "born": born, "sex": sex, "iin": make_iin(born, sex, serial) or "", "phone": phone, "region": region,
+        "born": born, "sex": sex, "iin": make_iin(born, sex, serial % 10000) or "", "phone": phone, "region": region,
     }  # fmt: skip
 
 
