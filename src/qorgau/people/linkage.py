@@ -9,6 +9,7 @@ Output: ``id_a,id_b,probability`` (and ``reasons`` with explain), one-to-one, be
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -178,18 +179,14 @@ def _each_chunk(job, pairs, progress, processes: int) -> Iterator:
     """Results of job per chunk of pairs, in order; on every core when there are many pairs.
     Workers are forked (they inherit _shared); nothing here touches a database."""
     chunks = [(k, min(k + CHUNK, len(pairs))) for k in range(0, len(pairs), CHUNK)]
-    if processes > 1 and len(pairs) >= PARALLEL_FROM:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for bounds, result in zip(chunks, pool.imap(job, chunks), strict=True):
-                if progress:
-                    progress(bounds[1] - bounds[0])
-                yield result
-        return
-    for bounds in chunks:
-        result = job(bounds)
-        if progress:
-            progress(bounds[1] - bounds[0])
-        yield result
+    parallel = processes > 1 and len(pairs) >= PARALLEL_FROM
+    pool = multiprocessing.get_context("fork").Pool(processes) if parallel else None
+    with pool or contextlib.nullcontext():
+        results = pool.imap(job, chunks) if pool else map(job, chunks)
+        for bounds, result in zip(chunks, results, strict=True):
+            if progress:
+                progress(bounds[1] - bounds[0])
+            yield result
 
 
 def link(
