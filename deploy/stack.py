@@ -110,8 +110,12 @@ def collect_static(env: dict) -> None:
     target = Path(env["QORGAU_VAR_DIR"]) / "static"
     if not (cache / ".stamp").is_file() or (cache / ".stamp").read_text() != stamp:
         shutil.rmtree(cache, ignore_errors=True)
-        qorgau(
-            dict(env, QORGAU_VAR_DIR=str(cache.parent / "stack-static-build")),
+        qorgau(  # the package's settings: `qorgau` cannot import bench/ (the floor's settings)
+            dict(
+                env,
+                QORGAU_VAR_DIR=str(cache.parent / "stack-static-build"),
+                DJANGO_SETTINGS_MODULE="qorgau.settings",
+            ),
             "collectstatic",
             "--noinput",
             "-v",
