@@ -44,6 +44,8 @@ def build(world):
     world.secret("Secret-plan-action-55", holder)
 
 
+# The case page's folded forms (service, plan action, rating, closure request) answer GET with the
+# form alone: a fragment when opened, a page without JavaScript.
 ROUTES = {
     "referrals:list": Route(read=case_staff()),
     # Without a case it sends everyone to the case list; with her case, the holder's form.
@@ -52,13 +54,13 @@ ROUTES = {
     ),
     "referrals:detail": Route(read=parties),
     "referrals:act": Route(write=parties, payload={"action": "start", "version": 2}),
-    "referrals:service_log": Route(write=viewers),
-    "referrals:plan_action_add": Route(write=holder),
+    "referrals:service_log": Route(read=viewers, write=viewers),
+    "referrals:plan_action_add": Route(read=holder, write=holder),
     "referrals:plan_action_status": Route(write=holder, params={"action_id": "plan_action_id"}),
     "referrals:plan_submit": Route(write=holder),
     "referrals:plan_return": Route(write=holder),
-    "referrals:wellbeing": Route(write=holder),
-    "referrals:closure_request": Route(write=holder),
+    "referrals:wellbeing": Route(read=holder, write=holder),
+    "referrals:closure_request": Route(read=holder, write=holder),
     "referrals:closure_decide": Route(write=holder_supervisor),
     "referrals:reopen": Route(write=holder),
     "api:referrals": Route(read=case_staff(), write=holder, payload={"case": "{case_id}"}),

@@ -92,7 +92,7 @@ def test_the_plan_person_picker_shows_names_and_agencies_only_of_the_case(
     stranger.save()
     send()  # a referral to the fixture's police: they take part now
     login_client(pathway["worker"])
-    html = client.get(f"/cases/{pathway['case'].pk}/").content.decode()
+    html = client.get(f"/cases/{pathway['case'].pk}/plan/actions/").content.decode()  # the plan's form
     people = _options(html, "person")
     assert "Test cc.worker — Centre" in people and "Test police.officer — Police" in people
     assert not any("Faraway" in p or "far.officer" in p for p in people)

@@ -272,7 +272,7 @@ def consent_record(request, case_id):
     return refused or redirect(reverse("cases:detail", args=[case.pk]) + "#consent")
 
 
-def _on_demand(request, case, *, form, action, title, submit, notice="", danger=False):
+def on_demand_form(request, case, *, form, action, title, submit, notice="", danger=False):
     """A form of the case page sent only when it is opened (htmx swaps the fragment into its
     <details>; without JavaScript the link opens it as a page). The case page does not render
     the hundreds of options these forms carry for every reader."""
@@ -295,7 +295,7 @@ def consent_form(request, case_id):
     case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="consent")
     if not policies.can_record_consent(request.user, case):
         raise PermissionDenied
-    return _on_demand(
+    return on_demand_form(
         request,
         case,
         form=ConsentForm(
@@ -313,7 +313,7 @@ def emergency_form(request, case_id):
     case, _access = selectors.case_get(actor=request.user, case_id=case_id, purpose="emergency")
     if not policies.can_grant_emergency(request.user, case):
         raise PermissionDenied
-    return _on_demand(
+    return on_demand_form(
         request,
         case,
         form=EmergencyGrantForm(

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qorgau.cases import policies as case_policies
 from qorgau.cases import selectors as case_selectors
@@ -47,6 +47,14 @@ def _case_url(case, anchor="pathway") -> str:
 
 def _back_to_case(case, anchor="pathway"):
     return redirect(_case_url(case, anchor))
+
+
+def _form_alone(request, case, form, *, title, submit):
+    """A form the case page leaves folded, sent when it is opened (a fragment for htmx, a page
+    without JavaScript); posting it is the same as from the case page."""
+    from qorgau.cases.views import on_demand_form
+
+    return on_demand_form(request, case, form=form, action=request.path, title=title, submit=submit)
 
 
 def _case_page(request, case):
@@ -145,9 +153,12 @@ def referral_act(request, referral_id):
     return redirect("referrals:detail", referral_id=referral.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def service_log(request, case_id):
     case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="service")
+    if request.method == "GET":
+        form = ServiceLogForm(initial={"delivered_on": timezone.localdate()})
+        return _form_alone(request, case, form, title=_("Record a service given"), submit=_("Record"))
     form = ServiceLogForm(request.POST)
     referral = None
     if not form.is_valid() and not request.POST.get("referral"):
@@ -177,17 +188,28 @@ def service_log(request, case_id):
     return _back_to_case(case)
 
 
-@require_POST
+def _plan_action_form(case, data=None, initial=None):
+    return PlanActionForm(
+        data,
+        initial=initial,
+        case=case,
+        region_id=case_selectors.case_region_id(case=case),
+        agency_ids=case_selectors.case_agency_ids(case=case),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def plan_action_add(request, case_id):
-    case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="plan")
+    case, access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="plan")
+    if request.method == "GET":
+        if not access.is_holder:
+            raise PermissionDenied
+        plan = selectors.case_plan_for_page(case=case, access=access)
+        form = _plan_action_form(case, initial={"agency": case.holding_agency_id, "version": plan.version})
+        return _form_alone(request, case, form, title=_("Add an action"), submit=_("Add"))
     refused = page_form_action(
         request,
-        PlanActionForm(
-            request.POST,
-            case=case,
-            region_id=case_selectors.case_region_id(case=case),
-            agency_ids=case_selectors.case_agency_ids(case=case),
-        ),
+        _plan_action_form(case, request.POST),
         lambda data: services.plan_action_add(
             actor=request.user,
             case=case,
@@ -268,9 +290,14 @@ def plan_return(request, case_id):
     return refused or back_from_decision(request, _case_url(case, "plan"))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def wellbeing_record(request, case_id):
-    case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="wellbeing")
+    case, access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="wellbeing")
+    if request.method == "GET":
+        if selectors.wellbeing_list(case=case, access=access) is None:
+            raise PermissionDenied
+        form = WellbeingForm(initial={"rated_on": timezone.localdate()})
+        return _form_alone(request, case, form, title=_("Record her rating"), submit=_("Record"))
     refused = page_form_action(
         request,
         WellbeingForm(request.POST),
@@ -287,9 +314,14 @@ def wellbeing_record(request, case_id):
     return refused or _back_to_case(case, "wellbeing")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def closure_request(request, case_id):
-    case, _access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="closure")
+    case, access = case_selectors.case_get(actor=request.user, case_id=case_id, purpose="closure")
+    if request.method == "GET":
+        if not access.is_holder or case.status == Case.Status.CLOSED:
+            raise PermissionDenied
+        form = ClosureRequestForm()
+        return _form_alone(request, case, form, title=_("Ask to close the case"), submit=_("Ask to close"))
     refused = page_form_action(
         request,
         ClosureRequestForm(request.POST),
@@ -355,8 +387,9 @@ def pathway_section(request, detail):
         "referrals": referrals,
         "deliveries": selectors.service_delivery_list(case=case, access=access),
         "can_refer": policies.can_send(request.user, case) and case.status != Case.Status.CLOSED,
-        "log_form": kept_form(request, "log_form")
-        or ServiceLogForm(initial={"delivered_on": timezone.localdate()}),
+        # The folded forms come when opened (their own URL, see _form_alone); one the server
+        # refused comes back inline and open, with what was typed.
+        "log_form": kept_form(request, "log_form"),
         "now": timezone.now(),
     }
     if access.is_holder:
@@ -368,36 +401,32 @@ def pathway_section(request, detail):
         context.update(
             plan=plan,
             plan_return_form=kept_form(request, "plan_return_form"),
-            plan_form=kept_form(request, "plan_form")
-            or PlanActionForm(
-                initial={"agency": case.holding_agency_id, "version": plan.version},
-                case=case,
-                region_id=case_selectors.case_region_id(case=case),
-                agency_ids=case_selectors.case_agency_ids(case=case),
-            ),
+            plan_form=kept_form(request, "plan_form"),
             can_approve=policies.can_approve(request.user, case),
             closures=selectors.case_closure_list(case=case, access=access),
-            closure_form=kept_form(request, "closure_form") or ClosureRequestForm(),
+            closure_form=kept_form(request, "closure_form"),
             closure_decision_form=kept_form(request, "closure_decision_form"),
             reopen_form=kept_form(request, "reopen_form") or ReopenForm(),
             plan_statuses=PlanAction.Status.choices,
+            show_plan=True,
+            show_closure=True,
         )
     ratings = selectors.wellbeing_list(case=case, access=access)
     if ratings is not None:
         context.update(
             ratings=ratings,
             wellbeing_chart=wellbeing_chart(ratings),
-            wellbeing_form=kept_form(request, "wellbeing_form")
-            or WellbeingForm(initial={"rated_on": timezone.localdate()}),
+            wellbeing_form=kept_form(request, "wellbeing_form"),
+            show_wellbeing=True,
         )
     # The case page's table of contents: (anchor, title) of each part this section shows.
     context["toc"] = [
         (anchor, title)
         for anchor, title, shown in (
             ("pathway", _("Referrals and services"), True),
-            ("plan", _("Case plan"), "plan_form" in context),
-            ("wellbeing", _("How safe and well she feels"), "wellbeing_form" in context),
-            ("closure", _("Closing the case"), "closure_form" in context),
+            ("plan", _("Case plan"), "show_plan" in context),
+            ("wellbeing", _("How safe and well she feels"), "show_wellbeing" in context),
+            ("closure", _("Closing the case"), "show_closure" in context),
         )
         if shown
     ]
