@@ -148,3 +148,25 @@ def test_mistyped_iin_still_finds_her(holder, open_case):
 def test_limit_raises_for_direct_callers(holder):
     with override_settings(QORGAU_IDENTITY_SEARCH_LIMIT=0), pytest.raises(SearchLimited):
         selectors.candidate_search(actor=holder, query=matching.Record(iin=SURVIVOR_IIN), purpose="referral")
+
+
+def test_men_sharing_the_phone_she_gives_do_not_crowd_her_out_of_the_shortlist(
+    holder, open_case, monkeypatch
+):
+    """Only the best few persons are opened and scored. Men of other cases who share the household
+    phone she gives rank above her name and birth date, but they are not who is searched for: the
+    places go to survivors (the role is applied before the shortlist is cut)."""
+    monkeypatch.setattr(selectors, "SHORTLIST", 2)
+    shared = "+77000000177"
+    for n in range(3):
+        open_case(
+            holder,
+            survivor={**HER, "family_name": "Тұмарбекова", "given_name": "Дана", "birth_date": date(1970 + n, 1, 5)},
+            perpetrator=("current_partner", {"family_name": "Серікбаев", "given_name": "Ерлан", "sex": "M", "phones": [shared]}),
+        )  # fmt: skip
+    herself = open_case(holder, survivor=HER)
+    query = matching.Record(
+        given_name="Айгүл", surname="Жандосова", birth_date=BORN, sex="F", phones=(shared,)
+    )
+    found = selectors.candidate_search(actor=holder, query=query, purpose="referral")
+    assert [c.case.pk for c in found] == [herself.pk]

@@ -13,7 +13,9 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Case as DbCase
+from django.db.models import Count, IntegerField, Max, Q, Value, When
 
 from qorgau.cases import policies as case_policies
 from qorgau.cases.models import Case, IntakeDraft
@@ -84,24 +86,48 @@ def query_digests(query: matching.Record) -> dict[str, set[str]]:
 
 
 def _shortlist(digests: dict[str, set[str]], roles, exclude_cases=()) -> list:
+    """The persons (ids) sharing enough blind digests with the query, best first: an IIN or a
+    phone, or two kinds of digest, or four digests; at most SHORTLIST of them.
+
+    The hits are counted per person on the index rows alone (the index on kind and digest
+    covers person and case), and only the persons that pass are looked up for their role: a
+    common name's digests are held by tens of thousands of rows, which joined one by one to the
+    person table made this the slow part of the intake search (docs/adr/0011)."""
     if not digests:
         return []
     condition = Q()
     for kind, values in digests.items():
         condition |= Q(kind=kind, digest__in=sorted(values))
-    rows = (
-        PersonIndex.objects.filter(condition, person__role__in=list(roles))
+
+    def held(kind) -> Max:
+        return Max(DbCase(When(kind=kind, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+    grouped = (
+        PersonIndex.objects.filter(condition)
         .exclude(case_id__in=list(exclude_cases))
         .values("person_id")
         .annotate(
-            strong=Count("id", filter=Q(kind__in=[PersonIndex.Kind.IIN, PersonIndex.Kind.PHONE])),
-            kinds=Count("kind", distinct=True),
-            hits=Count("id"),
+            strong=Count("kind", filter=Q(kind__in=[PersonIndex.Kind.IIN, PersonIndex.Kind.PHONE])),
+            kinds=sum((held(k) for k in PersonIndex.Kind.values[1:]), held(PersonIndex.Kind.values[0])),
+            hits=Count("kind"),
         )
         .filter(Q(strong__gt=0) | Q(kinds__gte=2) | Q(hits__gte=4))
-        .order_by("-strong", "-kinds", "-hits")[:SHORTLIST]
+        .order_by()
     )
-    return [row["person_id"] for row in rows]
+    sql, params = grouped.query.sql_with_params()
+    roles = list(roles)
+    person = connection.ops.quote_name(Person._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(roles))
+    # The role by a subquery per passing person (a primary-key lookup each), not by a join: the
+    # planner cannot know how few persons pass, and would hash the whole person table to join.
+    query = (
+        f"SELECT h.person_id FROM (SELECT g.*, (SELECT p.role FROM {person} p WHERE p.id = g.person_id) "  # noqa: S608 (the ORM's SQL, a table name, placeholders)
+        f"AS role FROM ({sql}) g) h WHERE h.role IN ({placeholders}) "
+        "ORDER BY h.strong DESC, h.kinds DESC, h.hits DESC, h.person_id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, *roles, SHORTLIST])
+        return [Person._meta.pk.to_python(row[0]) for row in cursor.fetchall()]
 
 
 def match_people(
