@@ -91,7 +91,12 @@ def test_a_record_links_to_her_survivor_across_scripts(tmp_path, centre, supervi
     her = case.people.get(role="survivor")
     output, rows = commit(tmp_path, centre, HEADER + HER, supervisor)
     assert rows == [
-        {"record_id": "r1", "person_id": str(her.pk), "probability": rows[0]["probability"], "outcome": "linked"}
+        {
+            "record_id": "r1",
+            "person_id": str(her.pk),
+            "probability": rows[0]["probability"],
+            "outcome": "linked",
+        }
     ]
     assert float(rows[0]["probability"]) > 0.9
     assert "1 linked, 0 new" in output
@@ -125,7 +130,9 @@ def test_a_new_record_opens_an_imported_case_sealed_and_indexed(tmp_path, centre
         stored = cursor.fetchone()
     assert NEW_IIN not in str(stored) and "Серікова" not in str(stored)
     assert {"iin", "phone", "birth", "name"} <= set(person.index_entries.values_list("kind", flat=True))
-    assert AuditEvent.objects.filter(action="case.open", case_id=case.pk, actor_username="i.supervisor").exists()
+    assert AuditEvent.objects.filter(
+        action="case.open", case_id=case.pk, actor_username="i.supervisor"
+    ).exists()
     assert case.events.filter(kind="case_imported").exists()
     # A later intake at the agency finds her through the blind indexes.
     query = matching.Record(given_name="Gulnar", surname="Serikova", birth_date=date(1987, 4, 9), sex="F")
@@ -166,7 +173,7 @@ def test_two_records_of_her_link_one_and_the_other_is_new(tmp_path, centre, supe
     """No two records onto one person: the better one links; the other is her register's own
     duplicate, created and left for the duplicate review."""
     open_case(worker)
-    typo = f"r9,AIGUL,ZHANDOSOVA,,1990-01-01,F,,,71\n"
+    typo = "r9,AIGUL,ZHANDOSOVA,,1990-01-01,F,,,71\n"
     _output, rows = run(tmp_path, centre, HEADER + typo + HER)
     assert {r["record_id"]: r["outcome"] for r in rows} == {"r9": "new", "r1": "linked"}
 
@@ -203,7 +210,9 @@ def test_persons_of_other_agencies_are_never_matched_or_named(
         (HEADER + "r3,Дана,Сейтова,,03.11.1990,F,,,\n", "line 2: birth_date 03.11.1990 is not a date"),
     ],
 )
-def test_a_bad_file_names_the_line_and_writes_nothing(tmp_path, centre, supervisor, worker, open_case, text, message):
+def test_a_bad_file_names_the_line_and_writes_nothing(
+    tmp_path, centre, supervisor, worker, open_case, text, message
+):
     open_case(worker)
     before = state()
     with pytest.raises(CommandError, match=message):
@@ -220,6 +229,27 @@ def test_an_iin_whose_check_digit_fails_refuses_the_whole_file(tmp_path, centre,
     with pytest.raises(CommandError, match=r"Nothing was imported(.|\n)*register.csv, line 3: iin"):
         commit(tmp_path, centre, text, supervisor)
     assert state() == before  # not even the valid row r2
+
+
+def test_a_failure_halfway_writes_nothing(tmp_path, centre, supervisor, worker, open_case, monkeypatch):
+    """One transaction: a write that fails on the last row takes the earlier rows back with it."""
+    from qorgau.cases import services
+
+    open_case(worker)
+    real, calls = services.case_open, []
+
+    def failing_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the disk is full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "case_open", failing_second)
+    other = "r3,Дана,Сейтова,,1994-07-02,F,,,71\n"
+    before = state()
+    with pytest.raises(RuntimeError):
+        commit(tmp_path, centre, HEADER + HER + NEW + other, supervisor)
+    assert len(calls) == 2 and state() == before
 
 
 def test_an_unknown_region_code_is_an_invalid_row(tmp_path, centre, supervisor):
@@ -269,7 +299,10 @@ def test_nothing_is_shared_without_her_consent(imported, supervisor, make_user, 
     police = make_agency(Agency.Kind.POLICE, name="Police I")
     with pytest.raises(ValidationError, match="not agreed to be referred"):
         referral_send(
-            actor=supervisor, case=imported, service=ServiceType.objects.get(pk="police_report"), to_agency=police
+            actor=supervisor,
+            case=imported,
+            service=ServiceType.objects.get(pk="police_report"),
+            to_agency=police,
         )
     officer = make_user(Role.POLICE_OFFICER, agency=police)
     assert not case_policies.case_access(officer, imported).can_view
