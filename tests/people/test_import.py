@@ -99,7 +99,7 @@ def test_a_record_links_to_her_survivor_across_scripts(tmp_path, centre, supervi
         }
     ]
     assert float(rows[0]["probability"]) > 0.9
-    assert "1 linked, 0 new" in output
+    assert "linked: 1, new: 0" in output
     ref = PersonRegisterRef.objects.get()
     assert (ref.person, ref.agency, ref.record_id, ref.outcome) == (her, centre, "r1", "linked")
     assert Case.objects.count() == 1  # no second case for her
@@ -165,7 +165,7 @@ def test_rerunning_the_same_file_is_idempotent(tmp_path, centre, supervisor, wor
     output, again = commit(tmp_path, centre, HEADER + HER + NEW, supervisor)
     assert [r["outcome"] for r in again] == ["already", "already"]
     assert [r["person_id"] for r in again] == [r["person_id"] for r in first]
-    assert "2 already imported" in output
+    assert "already imported: 2" in output
     assert state()[:4] == before[:4]  # only the import's own audit event is added
 
 
@@ -338,3 +338,12 @@ def test_an_imported_case_starts_no_intake_workflow(tmp_path, centre, supervisor
     # Once she reports a new incident, her case is an intake like any other.
     case_services.incident_add(actor=supervisor, case=case, fields=incident_data())
     assert reassessment_list_due(actor=supervisor)[1] == 1
+
+
+def test_anonymising_an_imported_case_forgets_her_register_record(imported, supervisor):
+    from qorgau.lifecycle.models import AnonymisedCase
+    from qorgau.lifecycle.retention import case_anonymise
+
+    assert PersonRegisterRef.objects.filter(person__case=imported).exists()
+    case_anonymise(case_id=imported.pk, reason=AnonymisedCase.Reason.RETENTION, actor=supervisor)
+    assert not PersonRegisterRef.objects.filter(person__case=imported).exists()

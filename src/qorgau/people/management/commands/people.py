@@ -113,7 +113,9 @@ class Command(BaseCommand):
         except RegisterRefused as refused:
             lines = "\n".join(self._invalid_line(file, row) for row in refused.rows)
             raise CommandError(
-                _("Nothing was imported: %(n)d rows are not valid.") % {"n": len(refused.rows)} + "\n" + lines
+                _("Nothing was imported. Rows that are not valid: %(n)d.") % {"n": len(refused.rows)}
+                + "\n"
+                + lines
             ) from None
         if out:
             self._write_import_rows(out, report)
@@ -121,7 +123,8 @@ class Command(BaseCommand):
             self.stderr.write(self._invalid_line(file, row))
         counts = {outcome: report.count(outcome) for outcome in ("linked", "new", "already", "invalid")}
         summary = _(
-            "%(records)d records: %(linked)d linked, %(new)d new, %(already)d already imported, %(invalid)d invalid."
+            "Records: %(records)d; linked: %(linked)d, new: %(new)d, already imported: %(already)d, "
+            "invalid: %(invalid)d."
         ) % {"records": len(report.rows), **counts}
         self.stdout.write(summary)
         self.stdout.write(
