@@ -34,15 +34,13 @@ class Command(BaseCommand):
         link.add_argument("--threshold", type=float, default=matching.DEFAULT_THRESHOLD)
         link.add_argument("--explain", action="store_true", help="add the reasons column")
         link.add_argument("--no-progress", action="store_true")
-        imp = sub.add_parser(
-            "import",
-            help=(
-                "Load an agency's old register into its persons: each record is linked to a survivor "
-                "the agency holds, or becomes a case imported from the register (no consent, not a new "
-                "report). A dry run unless --commit. Any invalid row (an IIN whose check digit fails, a "
-                "bad phone or region) refuses the whole file, naming the lines: nothing is half-imported."
-            ),
+        about = (
+            "Load an agency's old register into its persons: each record is linked to a survivor the "
+            "agency holds, or becomes a case imported from the register (no consent, not a new report). "
+            "A dry run unless --commit. Any invalid row (an IIN whose check digit fails, a bad phone or "
+            "region) refuses the whole file, naming the lines: nothing is half-imported."
         )
+        imp = sub.add_parser("import", help=about, description=about)
         imp.add_argument("file")
         imp.add_argument("--agency", required=True, type=int, help="the agency's id")
         imp.add_argument("--out", help="write record_id,person_id,probability,outcome here")
