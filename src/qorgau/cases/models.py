@@ -60,6 +60,12 @@ class Case(models.Model):
         TRUSTED_PERSON = "trusted_person", _("Through a trusted person")
         NO_CONTACT = "no_contact", _("Do not contact her")
 
+    class Origin(models.TextChoices):
+        INTAKE = "intake", _("Opened at an intake")
+        # The agency's own record of a woman it knew before it joined Qorgau (`people import`):
+        # no consent, no incident, nobody's caseload; it is not a new report (docs/adr/0011).
+        REGISTER = "register", _("Imported from the agency's earlier register")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("case number"), max_length=20, unique=True)
     holding_agency = models.ForeignKey(
@@ -95,6 +101,7 @@ class Case(models.Model):
     interpreter_language = models.CharField(_("interpreter language"), max_length=50, blank=True)
     # The help she asks for, as service codes of the directory's catalogue (the needs assessment).
     needs = models.JSONField(_("help she needs"), default=list, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.INTAKE)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -149,23 +149,34 @@ def case_open(
     consents: Sequence[dict] = (),
     assigned_to=None,
     cyber: dict | None = None,
+    origin: str = Case.Origin.INTAKE,
 ) -> tuple[Case, list[str]]:
     """Open a case at the actor's agency: the survivor, the first incident, her account, consent.
 
     Returns the case and identity warnings (e.g. a birth date that differs from the IIN).
+    With ``origin=REGISTER`` (`people import`) the case is the agency's record of a woman it knew
+    before Qorgau: the survivor only, no incident, account or consent (nothing may be shared
+    without her say), and nobody's caseload until a supervisor assigns it (docs/adr/0011).
     """
     if not policies.can_open_case(actor):
         raise PermissionDenied
+    imported = origin == Case.Origin.REGISTER
+    if imported and (incident is not None or consents or account.strip() or cyber):
+        raise ValueError("A case imported from a register holds her identity only.")
     case = Case(
         number=_next_number(),
         holding_agency_id=policies.agency_id_of(actor),
         opened_by=actor,
-        assigned_to=assigned_to or actor,
+        assigned_to=None if imported else assigned_to or actor,
+        origin=origin,
         **{k: case_fields[k] for k in CASE_FIELDS if k in case_fields},
     )
     case.full_clean(exclude=["number", "opened_by", "holding_agency"])
     case.save()
-    _event(case, "case_opened", actor, entry_point=case.entry_point)
+    if imported:
+        _event(case, "case_imported", actor)
+    else:
+        _event(case, "case_opened", actor, entry_point=case.entry_point)
     with _field_prefix("survivor"):
         person, warnings = people.person_create(case=case, role=Person.Role.SURVIVOR, data=survivor)
     if incident is not None:
@@ -183,7 +194,7 @@ def case_open(
         action="case.open",
         obj=case,
         case_id=case.pk,
-        detail={"entry_point": case.entry_point, "consents": len(consents)},
+        detail={"entry_point": case.entry_point, "consents": len(consents), "origin": case.origin},
     )
     return case, warnings
 

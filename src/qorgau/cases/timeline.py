@@ -11,6 +11,7 @@ from qorgau.people.models import Person
 
 EVENT_TEXT = {
     "case_opened": _("Case opened (came through: %(entry_point)s)"),
+    "case_imported": _("Case opened from the agency's earlier register"),
     "incident_recorded": _("Incident recorded: %(gbv_type)s"),
     "account_recorded": _("Her account was recorded"),
     "note_added": _("Note added in section “%(section)s”"),

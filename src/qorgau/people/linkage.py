@@ -41,6 +41,11 @@ class FileError(Exception):
 
 
 def read_records(path, *, label: str | None = None) -> list[matching.Record]:
+    return [record for _line, record in read_register(path, label=label)]
+
+
+def read_register(path, *, label: str | None = None) -> list[tuple[int, matching.Record]]:
+    """The records of a file with the line each was read from (for messages that name it)."""
     label = label or str(path)
     try:
         raw = open(path, "rb").read()  # noqa: SIM115 - read whole, to name the line of bad bytes
@@ -118,16 +123,19 @@ def read_records(path, *, label: str | None = None) -> list[matching.Record]:
                 _("%(file)s, line %(line)d: sex must be F, M or empty.") % {"file": label, "line": line}
             )
         records.append(
-            matching.Record(
-                key=values["record_id"],
-                given_name=values["given_name"],
-                surname=values["surname"],
-                patronymic=values["patronymic"],
-                birth_date=born,
-                sex=values["sex"],
-                iin=values["iin"],
-                phones=(values["phone"],) if values["phone"] else (),
-                region=values["region_code"],
+            (
+                line,
+                matching.Record(
+                    key=values["record_id"],
+                    given_name=values["given_name"],
+                    surname=values["surname"],
+                    patronymic=values["patronymic"],
+                    birth_date=born,
+                    sex=values["sex"],
+                    iin=values["iin"],
+                    phones=(values["phone"],) if values["phone"] else (),
+                    region=values["region_code"],
+                ),
             )
         )
     return records

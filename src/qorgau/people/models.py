@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.fields import EncryptedField
@@ -139,3 +140,31 @@ class PairDecision(models.Model):
 
     def __str__(self):
         return f"{self.verdict} {self.pk}"
+
+
+class PersonRegisterRef(models.Model):
+    """The id an agency's register from before Qorgau gave her (`qorgau people import`): the
+    import linked that record to a survivor the agency already held, or created the agency's
+    record of her from it. One record id per agency, and one per person and agency, so a rerun
+    of the same file skips what is already here."""
+
+    class Outcome(models.TextChoices):
+        LINKED = "linked", _("Linked to a survivor the agency held")
+        CREATED = "created", _("Created from the register")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="register_refs")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    record_id = models.CharField(_("record id in the agency's register"), max_length=100)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    probability = models.FloatField(null=True, blank=True)
+    imported_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "record_id"], name="people_register_ref_record"),
+            models.UniqueConstraint(fields=["agency", "person"], name="people_register_ref_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}:{self.record_id}"

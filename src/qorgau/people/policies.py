@@ -41,6 +41,17 @@ def can_review_duplicates(actor) -> bool:
     return works_on_cases(actor) and actor.has_role("supervisor")
 
 
+def can_import_register(actor, agency) -> bool:
+    """Loading an agency's old register (`qorgau people import --commit`) opens a case for every
+    woman not found, in that agency's name: a supervisor of that agency, nobody else."""
+    return (
+        works_on_cases(actor)
+        and agency is not None
+        and actor.agency_id == agency.pk
+        and actor.has_role("supervisor")
+    )
+
+
 def intake_is_open(session) -> bool:
     opened = session.get(INTAKE_SESSION_KEY) if session is not None else None
     return bool(opened) and time.time() - float(opened) < settings.QORGAU_INTAKE_SEARCH_MINUTES * 60

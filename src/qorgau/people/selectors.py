@@ -85,7 +85,7 @@ def query_digests(query: matching.Record) -> dict[str, set[str]]:
     return out
 
 
-def _shortlist(digests: dict[str, set[str]], roles, exclude_cases=()) -> list:
+def _shortlist(digests: dict[str, set[str]], roles, exclude_cases=(), agency_id=None) -> list:
     """The persons (ids) sharing enough blind digests with the query, best first: an IIN or a
     phone, or two kinds of digest, or four digests; at most SHORTLIST of them.
 
@@ -102,9 +102,11 @@ def _shortlist(digests: dict[str, set[str]], roles, exclude_cases=()) -> list:
     def held(kind) -> Max:
         return Max(DbCase(When(kind=kind, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
+    rows = PersonIndex.objects.filter(condition)
+    if agency_id is not None:  # one agency's persons only (the index rows carry the holder)
+        rows = rows.filter(agency_id=agency_id)
     grouped = (
-        PersonIndex.objects.filter(condition)
-        .exclude(case_id__in=list(exclude_cases))
+        rows.exclude(case_id__in=list(exclude_cases))
         .values("person_id")
         .annotate(
             strong=Count("kind", filter=Q(kind__in=[PersonIndex.Kind.IIN, PersonIndex.Kind.PHONE])),
@@ -131,12 +133,18 @@ def _shortlist(digests: dict[str, set[str]], roles, exclude_cases=()) -> list:
 
 
 def match_people(
-    query: matching.Record, *, roles=("survivor",), threshold: float | None = None, exclude_cases=()
+    query: matching.Record,
+    *,
+    roles=("survivor",),
+    threshold: float | None = None,
+    exclude_cases=(),
+    agency_id=None,
 ) -> list[tuple[matching.Comparison, Person]]:
     """Persons that the model judges the same as ``query``, most probable first (no policy, no
-    audit: callers are the selectors below and the services that record a perpetrator)."""
+    audit: callers are the selectors below and the services that record a perpetrator or import
+    a register). With ``agency_id``, only persons of cases that agency holds are looked at."""
     threshold = settings.QORGAU_MATCH_THRESHOLD if threshold is None else threshold
-    ids = _shortlist(query_digests(query), roles, exclude_cases)
+    ids = _shortlist(query_digests(query), roles, exclude_cases, agency_id)
     if not ids:
         return []
     prepared = matching.prepare(query)

@@ -5,6 +5,7 @@ only handle a person's own data so that every path through which a person is cre
 changed normalises and indexes in the same way.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
@@ -300,3 +301,202 @@ def pair_decision_undo(*, actor, decision_id, expected_version: int):
         detail={"decision": str(decision.pk)},
     )
     return decision
+
+
+# --- An agency's old register ----------------------------------------------------------------------
+
+
+class RegisterRefused(Exception):
+    """The register is not loaded: nothing was written. ``rows`` are the invalid ones."""
+
+    def __init__(self, rows: list["RegisterRow"]):
+        super().__init__("invalid rows")
+        self.rows = rows
+
+
+@dataclass
+class RegisterRow:
+    line: int
+    record_id: str
+    outcome: str  # one of REGISTER_OUTCOMES
+    person_id: object = None
+    probability: float | None = None
+    error: str = ""
+
+
+REGISTER_OUTCOMES = ("linked", "new", "already", "invalid")
+
+
+@dataclass
+class RegisterImport:
+    rows: list[RegisterRow]
+    committed: bool
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    @property
+    def invalid(self) -> list[RegisterRow]:
+        return [row for row in self.rows if row.outcome == "invalid"]
+
+
+def _register_identity(record, regions: dict) -> dict:
+    """A register row as the identity a person is created from; ValidationError when it is not
+    one (an IIN whose check digit fails, a phone that is no number, an unknown region ...)."""
+    if len(str(record.key)) > 100:
+        raise ValidationError({"record_id": _("The record id is longer than 100 characters.")})
+    region = None
+    if record.region:
+        region = regions.get(record.region)
+        if region is None:
+            raise ValidationError(
+                {"region_code": _("%(code)s is not a region code.") % {"code": record.region[:10]}}
+            )
+    data = {
+        "family_name": record.surname,
+        "given_name": record.given_name,
+        "patronymic": record.patronymic,
+        "birth_date": record.birth_date,
+        "sex": record.sex or Person.Sex.UNKNOWN,
+        "iin": record.iin,
+        "phones": list(record.phones),
+        "region": region,
+        "other_names": [],
+    }
+    cleaned, _warnings = clean_identity(data)
+    Person(
+        role=Person.Role.SURVIVOR, **{k: v for k, v in cleaned.items() if k in IDENTITY_FIELDS}
+    ).full_clean(exclude=["case"])
+    return data
+
+
+def _error_text(exc: ValidationError) -> str:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    return "; ".join(f"{field}: {m}" if field else m for field, ms in errors.items() for m in ms)
+
+
+def register_import(*, agency, entries, actor=None, commit: bool = False, threshold=None) -> RegisterImport:
+    """Load an agency's old register (``linkage.read_register``'s (line, record) pairs) into its
+    persons. Each record is linked to the survivor of a case the agency holds that the model
+    judges the same woman (best first, one-to-one: no two records onto one person), or becomes
+    the agency's own record of her: a case imported from the register (``Case.Origin.REGISTER``)
+    and its survivor, through ``cases.services.case_open``. Record ids already imported for the
+    agency are skipped. Only this agency's persons are looked at.
+
+    A dry run (the default) writes nothing. ``commit`` needs an actor the policy allows, and
+    refuses the whole register when any row is invalid (RegisterRefused): nothing half-imported.
+    Otherwise everything is written in one transaction, with an audit event per row and one for
+    the import."""
+    from django.core.exceptions import PermissionDenied
+
+    from qorgau.people.policies import can_import_register
+
+    if (commit or actor is not None) and not can_import_register(actor, agency):
+        raise PermissionDenied
+    with transaction.atomic():
+        if commit:  # one import of an agency's register at a time
+            type(agency).objects.select_for_update().filter(pk=agency.pk).exists()
+        report = _register_plan(agency, entries, threshold)
+        if commit:
+            if report.invalid:
+                raise RegisterRefused(report.invalid)
+            _register_write(actor=actor, agency=agency, report=report, entries=entries)
+            report.committed = True
+    return report
+
+
+def _register_plan(agency, entries, threshold) -> RegisterImport:
+    from qorgau.core.models import Region
+    from qorgau.people.models import PersonRegisterRef
+    from qorgau.people.selectors import match_people
+
+    regions = {r.pk: r for r in Region.objects.all()}
+    known = dict(
+        PersonRegisterRef.objects.filter(
+            agency=agency, record_id__in=[str(r.key) for _l, r in entries]
+        ).values_list("record_id", "person_id")
+    )
+    # A person keeps one record id per agency: those already referenced are not linked again.
+    taken = set(PersonRegisterRef.objects.filter(agency=agency).values_list("person_id", flat=True))
+    rows: list[RegisterRow] = []
+    edges = []
+    for line, record in entries:
+        key = str(record.key)
+        if key in known:
+            rows.append(RegisterRow(line, key, "already", person_id=known[key]))
+            continue
+        try:
+            _register_identity(record, regions)
+        except ValidationError as exc:
+            rows.append(RegisterRow(line, key, "invalid", error=_error_text(exc)))
+            continue
+        rows.append(RegisterRow(line, key, "new"))
+        for result, person in match_people(
+            record, roles=(Person.Role.SURVIVOR,), threshold=threshold, agency_id=agency.pk
+        ):
+            if person.case.holding_agency_id == agency.pk and person.pk not in taken:
+                edges.append((result.probability, key, person.pk))
+    from qorgau.people.matching import one_to_one
+
+    chosen = {key: (person_id, probability) for probability, key, person_id in one_to_one(edges)}
+    for row in rows:
+        if row.outcome == "new" and row.record_id in chosen:
+            row.outcome = "linked"
+            row.person_id, row.probability = chosen[row.record_id]
+    return RegisterImport(rows, committed=False)
+
+
+def _register_write(*, actor, agency, report: RegisterImport, entries) -> None:
+    from qorgau.cases.models import Case
+    from qorgau.cases.services import case_open, survivor_of
+    from qorgau.core.audit import audit_record
+    from qorgau.core.models import Region
+    from qorgau.people.models import PersonRegisterRef
+
+    regions = {r.pk: r for r in Region.objects.all()}
+    records = {str(r.key): r for _l, r in entries}
+    cases = dict(
+        Person.objects.filter(pk__in=[r.person_id for r in report.rows]).values_list("pk", "case_id")
+    )
+    now = timezone.now()
+    for row in report.rows:
+        if row.outcome == "linked":
+            ref = PersonRegisterRef.objects.create(
+                person_id=row.person_id,
+                agency=agency,
+                record_id=row.record_id,
+                outcome=PersonRegisterRef.Outcome.LINKED,
+                probability=row.probability,
+                imported_by=actor,
+                imported_at=now,
+            )
+            audit_record(
+                actor=actor,
+                action="person.register_link",
+                obj=ref,
+                case_id=cases[row.person_id],
+                detail={"probability": round(row.probability or 0.0, 4)},
+            )
+        elif row.outcome == "new":
+            case, _warnings = case_open(
+                actor=actor,
+                survivor=_register_identity(records[row.record_id], regions),
+                case_fields={"entry_point": Case.EntryPoint.OTHER},
+                origin=Case.Origin.REGISTER,
+            )
+            person = survivor_of(case)
+            row.person_id = person.pk
+            PersonRegisterRef.objects.create(
+                person=person,
+                agency=agency,
+                record_id=row.record_id,
+                outcome=PersonRegisterRef.Outcome.CREATED,
+                imported_by=actor,
+                imported_at=now,
+            )
+    audit_record(
+        actor=actor,
+        action="people.register_import",
+        obj=agency,
+        detail={outcome: report.count(outcome) for outcome in REGISTER_OUTCOMES},
+    )

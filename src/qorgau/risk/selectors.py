@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from qorgau.accounts.models import User
 from qorgau.cases import selectors as case_selectors
-from qorgau.cases.models import Case, IncidentPerpetrator
+from qorgau.cases.models import Case, Incident, IncidentPerpetrator
 from qorgau.cases.policies import agency_of, visible_cases_q, works_on_cases
 from qorgau.core.audit import audit_record, audit_record_many
 from qorgau.core.names import match_score
@@ -481,9 +481,13 @@ def reassessment_list_due(*, actor: User, within_days: int = 3, limit: int = 15)
     items.sort(key=lambda i: i.due or now)  # current assessments always have a due date
     # An anti-join on the partial unique index (case where is_current): `NOT IN (every current
     # assessment in the country)` read the whole table on each dashboard (bench/explain.py).
-    unassessed = cases.filter(
-        ~Exists(Assessment.objects.filter(case=OuterRef("pk"), is_current=True))
-    ).count()
+    # A case imported from the agency's old register is not an intake waiting for its first
+    # assessment; once an incident is recorded in it (she came back), it is (docs/adr/0011).
+    unassessed = (
+        cases.filter(~Exists(Assessment.objects.filter(case=OuterRef("pk"), is_current=True)))
+        .filter(Q(origin=Case.Origin.INTAKE) | Exists(Incident.objects.filter(case=OuterRef("pk"))))
+        .count()
+    )
     return items[:limit], unassessed
 
 

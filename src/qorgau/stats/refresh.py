@@ -110,6 +110,14 @@ def _chunks(ids, size=BATCH):
         yield ids[start : start + size]
 
 
+def _reported_before_import(row, imported_on: dict) -> bool:
+    """An incident of a case imported from an agency's old register that was reported before the
+    import: the agency counted it in its own returns then, and a year already published must not
+    change because a register came in. What she reports after the import counts (ADR 0011)."""
+    day = imported_on.get(row[1])
+    return day is not None and row[3] < day
+
+
 def _incident_facts(world: _World) -> tuple[list[IncidentFact], int, int]:
     survivors = {}
     for person_id, case_id, sex, disability in _consented(
@@ -120,13 +128,16 @@ def _incident_facts(world: _World) -> tuple[list[IncidentFact], int, int]:
     groups = same_survivor_groups([p for p, _s, _d in survivors.values()])
     world.survivor_of_case = survivors
     world.group_of_case = {case_id: groups[p] for case_id, (p, _s, _d) in survivors.items()}
-    entry_points = {
-        case_id: entry
-        for case_id, entry in Case.objects.filter(pk__in=_consented_ids(world))
+    entry_points, imported_on = {}, {}
+    for case_id, entry, origin, opened_at in (
+        Case.objects.filter(pk__in=_consented_ids(world))
         .order_by()
-        .values_list("id", "entry_point")
-        if case_id in world.case_ids
-    }
+        .values_list("id", "entry_point", "origin", "opened_at")
+    ):
+        if case_id in world.case_ids:
+            entry_points[case_id] = entry
+            if origin == Case.Origin.REGISTER:
+                imported_on[case_id] = timezone.localtime(opened_at).date()
     rows = [
         row
         for row in _consented(Incident.objects.all(), world).values_list(
@@ -141,7 +152,7 @@ def _incident_facts(world: _World) -> tuple[list[IncidentFact], int, int]:
             "contexts",
             "created_at",
         )
-        if row[1] in world.case_ids
+        if row[1] in world.case_ids and not _reported_before_import(row, imported_on)
     ]
     relationship = {}
     for incident_id, rel in (

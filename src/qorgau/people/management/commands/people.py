@@ -3,8 +3,9 @@
 link: two registers in the file contract of ``people.linkage``; writes the pairs judged the same
 person, one-to-one, with a progress bar on stderr; touches no database; on any bad input a
 message naming the file and line, and nothing written.
-import: matches a register against the persons of one agency (through the blind indexes) and
-reports what it linked (``record_id,person_id,probability`` with --out).
+import: loads a register into one agency's persons through the same matching (people.services.
+register_import): linked / new / already imported / invalid, a dry run unless --commit
+(``record_id,person_id,probability,outcome`` with --out).
 reindex: rebuilds every person's blind indexes (after the index kinds or TOKEN_VERSION change).
 """
 
@@ -15,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from qorgau.people import linkage, matching
@@ -32,11 +34,19 @@ class Command(BaseCommand):
         link.add_argument("--threshold", type=float, default=matching.DEFAULT_THRESHOLD)
         link.add_argument("--explain", action="store_true", help="add the reasons column")
         link.add_argument("--no-progress", action="store_true")
-        imp = sub.add_parser("import", help="Match a register against an agency's persons.")
+        about = (
+            "Load an agency's old register into its persons: each record is linked to a survivor the "
+            "agency holds, or becomes a case imported from the register (no consent, not a new report). "
+            "A dry run unless --commit. Any invalid row (an IIN whose check digit fails, a bad phone or "
+            "region) refuses the whole file, naming the lines: nothing is half-imported."
+        )
+        imp = sub.add_parser("import", help=about, description=about)
         imp.add_argument("file")
         imp.add_argument("--agency", required=True, type=int, help="the agency's id")
-        imp.add_argument("--out", help="write record_id,person_id,probability here")
+        imp.add_argument("--out", help="write record_id,person_id,probability,outcome here")
         imp.add_argument("--threshold", type=float, default=None)
+        imp.add_argument("--commit", action="store_true", help="write it, in one transaction (with --actor)")
+        imp.add_argument("--actor", help="username of the agency's supervisor who loads it")
         sub.add_parser("reindex", help="Rebuild every person's blind indexes.")
 
     def handle(self, *args, action, **options):
@@ -70,31 +80,71 @@ class Command(BaseCommand):
             raise
         sys.stderr.write(f"{len(left)} × {len(right)} records, {len(pairs)} pairs -> {target}\n")
 
-    def _import(self, file, agency, out, threshold, **options):
-        from qorgau.accounts.models import Agency
-        from qorgau.people.selectors import match_people
+    def _import(self, file, agency, out, threshold, commit, actor, **options):
+        from django.core.exceptions import PermissionDenied
 
+        from qorgau.accounts.models import Agency, User
+        from qorgau.people.services import RegisterRefused, register_import
+
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise CommandError(_("--threshold must be between 0 and 1."))
         holder = Agency.objects.filter(pk=agency).first()
         if holder is None:
-            raise CommandError(f"No agency with the id {agency}.")
-        records = linkage.read_records(file)
-        linked = []
-        for record in tqdm(records, unit="record", file=sys.stderr):
-            found = [
-                (c, p)
-                for c, p in match_people(record, roles=("survivor",), threshold=threshold)
-                if p.case.holding_agency_id == holder.pk
-            ]
-            if found:
-                linked.append((record.key, found[0][1].pk, found[0][0].probability))
+            raise CommandError(_("No agency with the id %(id)s.") % {"id": agency})
+        user = None
+        if actor:
+            user = User.objects.filter(username=actor).first()
+            if user is None:
+                raise CommandError(_("No user with the username %(name)s.") % {"name": actor[:150]})
+        elif commit:
+            raise CommandError(_("--commit needs --actor: the supervisor of the agency who loads it."))
+        entries = linkage.read_register(file)
+        try:
+            report = register_import(
+                agency=holder, entries=entries, actor=user, commit=commit, threshold=threshold
+            )
+        except PermissionDenied:
+            raise CommandError(
+                _("%(name)s may not load a register into this agency: only its supervisors may.")
+                % {"name": actor}
+            ) from None
+        except RegisterRefused as refused:
+            lines = "\n".join(self._invalid_line(file, row) for row in refused.rows)
+            raise CommandError(
+                _("Nothing was imported. Rows that are not valid: %(n)d.") % {"n": len(refused.rows)}
+                + "\n"
+                + lines
+            ) from None
         if out:
-            with open(out, "w", newline="", encoding="utf-8") as stream:
-                writer = csv.writer(stream, lineterminator="\n")
-                writer.writerow(["record_id", "person_id", "probability"])
-                writer.writerows([k, p, f"{prob:.4f}"] for k, p, prob in linked)
+            self._write_import_rows(out, report)
+        for row in report.invalid:
+            self.stderr.write(self._invalid_line(file, row))
+        counts = {outcome: report.count(outcome) for outcome in ("linked", "new", "already", "invalid")}
+        summary = _(
+            "Records: %(records)d; linked: %(linked)d, new: %(new)d, already imported: %(already)d, "
+            "invalid: %(invalid)d."
+        ) % {"records": len(report.rows), **counts}
+        self.stdout.write(summary)
         self.stdout.write(
-            f"{len(records)} records: {len(linked)} linked to persons of {agency}, {len(records) - len(linked)} new"
+            _("Written.") if report.committed else _("Dry run: nothing was written (--commit writes it).")
         )
+
+    @staticmethod
+    def _invalid_line(file, row) -> str:
+        return _("%(file)s, line %(line)d: %(reason)s") % {
+            "file": file,
+            "line": row.line,
+            "reason": row.error,
+        }
+
+    @staticmethod
+    def _write_import_rows(out, report) -> None:
+        with open(out, "w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(["record_id", "person_id", "probability", "outcome"])
+            for row in report.rows:
+                probability = "" if row.probability is None else f"{row.probability:.4f}"
+                writer.writerow([row.record_id, row.person_id or "", probability, row.outcome])
 
     def _reindex(self, **options):
         from qorgau.people.models import Person
