@@ -579,7 +579,9 @@ def date_variants(day: date) -> list[date]:
 def blocking_keys(p: Prepared) -> set[str]:
     """Keys that two records of one person very probably share at least one of, and that few
     unrelated records share: the IIN (and its birth-date digits with the serial), the phone, the
-    birth date with a name initial, name roots with the year, and skeletons of both names."""
+    birth date with a name initial, the roots of both names, and their skeletons with the decade.
+    (One name's root with the year of birth was a key too: at 25,000 records it made 40% of the
+    pairs and found 3 of 16,430 true pairs that no other key found.)"""
     keys = set()
     if p.iin:
         keys.add("i:" + p.iin)
@@ -595,9 +597,6 @@ def blocking_keys(p: Prepared) -> set[str]:
         for d in ymd:
             for n in names:
                 keys.add(f"dn:{d}:{n.fold[0]}")
-    for n in names:
-        if p.year:
-            keys.add(f"ry:{n.root}:{p.year}")
     if len(names) == 2:
         pair = sorted(n.skel for n in names)
         keys.add(f"ss:{':'.join(pair)}:{p.year // 10 if p.year else ''}")
@@ -627,15 +626,13 @@ def candidate_pairs(
         for key in blocking_keys(p):
             blocks.setdefault(key, []).append(j)
     for i, p in enumerate(left):
-        seen: set[int] = set()  # the pairs of this left record so far
+        found: dict[int, None] = {}  # this record's partners, each once, in the order found
         for key in blocking_keys(p):
             members = blocks.get(key)
-            if not members or len(members) > max_block:
-                continue
-            for j in members:
-                if j not in seen:
-                    seen.add(j)
-                    yield i, j
+            if members and len(members) <= max_block:
+                found.update(dict.fromkeys(members))
+        for j in found:
+            yield i, j
 
 
 A = TypeVar("A")
