@@ -5,8 +5,10 @@ sisters still stay apart, and spreading the comparisons over processes changes n
 import random
 from datetime import date, timedelta
 
+import numpy as np
+
 from qorgau.core.iin import make_iin
-from qorgau.people import estimate, linkage, matching
+from qorgau.people import estimate, levels, linkage, matching
 from qorgau.people.matching import Record
 
 GIVEN = ["Айгүл", "Дана", "Жанар", "Мадина", "Гүлнар", "Сәуле", "Әсел", "Динара", "Ботагөз", "Ләззат"]
@@ -71,9 +73,10 @@ def test_the_estimate_reads_the_rate_off_the_data_and_leaves_unseen_levels_alone
     left, right, _truth = registers(strangers=1500)
     a = [matching.prepare(r) for r in left]
     b = [matching.prepare(r) for r in right]
-    model = matching.Matcher(frequencies=linkage.name_frequencies(a, b))
-    compared = [estimate.compact(model.compare(a[i], b[j])) for i, j in matching.candidate_pairs(a, b)]
-    fitted = estimate.LevelTable(compared).fit()
+    records = levels.Records(a, b, matching.Matcher(frequencies=linkage.name_frequencies(a, b)))
+    i, j = np.array(list(matching.candidate_pairs(a, b))).T
+    exact_log_u = {name: values[i] for name, values in records.exact_log_u.items()}
+    fitted = estimate.LevelTable(records.codes(i, j), exact_log_u).fit()
     # Four in ten were another number; the hand-set rate (worth 200 pairs) holds it a little lower.
     assert 0.15 < fitted[("iin", "differ")] < 0.45
     assert fitted[("iin", "differ")] > 20 * matching.IIN_LEVELS["differ"].m
@@ -86,7 +89,7 @@ def test_comparing_on_several_processes_gives_the_same_pairs(monkeypatch):
     serial = linkage.link(left, right, processes=1)
     monkeypatch.setattr(linkage, "PARALLEL_FROM", 1)
     monkeypatch.setattr(linkage, "CHUNK", 50)
-    monkeypatch.setattr(linkage, "FIT_SAMPLE", 100)  # a sample, then every pair compared again
+    monkeypatch.setattr(linkage, "FIT_SAMPLE", 100)  # the m fitted on a sample of the pairs
     sampled = linkage.link(left, right, processes=1)
     parallel = linkage.link(left, right, processes=2)
     assert [(a, b, round(p, 9)) for a, b, p, _r in parallel] == [

@@ -17,8 +17,6 @@ person with the country and keeps the hand-set numbers.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from qorgau.people import matching
@@ -28,45 +26,36 @@ CONFIDENT = 0.99  # judged on the other fields, the pair is the same person
 ROUNDS = 2  # the second round judges each field by the others' re-estimated m
 
 
-Compact = tuple[tuple[str, str, float, float, float], ...]  # (field, level key, m, r, u) per field
-
-
-def compact(comparison: matching.Comparison) -> Compact:
-    """What the fit needs of a comparison, in plain values (they cross process boundaries)."""
-    return tuple((name, level.key, level.m, level.r, level.u) for name, level in comparison.levels)
+# Every level of every field, numbered: a pair's level number in a field plus OFFSET[field].
+SLOTS = [(name, key) for name, table in matching.FIELDS.items() for key in table]
+_SIZES = [len(table) for table in matching.FIELDS.values()]
+OFFSET = np.cumsum([0, *_SIZES[:-1]])
+FIELD_OF = np.repeat(np.arange(len(_SIZES)), _SIZES)
+_LEVELS = [level for table in matching.FIELDS.values() for level in table.values()]
+_LOGS = np.array([level.logs for level in _LEVELS])
 
 
 class LevelTable:
-    """The levels of many compared pairs as arrays: one row per pair, one column per field."""
+    """Compared pairs as arrays: one row per pair, one column per field of ``matching.FIELDS``;
+    ``codes`` holds each pair's level number (``levels.Records.codes``), negative where the field
+    was not compared. ``exact_log_u[field]`` is, per pair, the log u of an exact agreement on that
+    name (its frequency); without it a level's own u."""
 
-    def __init__(self, pairs: list[Compact], priors: dict | None = None):
+    def __init__(self, codes: np.ndarray, exact_log_u: dict[str, np.ndarray] | None = None, priors=None):
         priors = priors or matching.PRIORS
         self.base = np.log([priors["m"], priors["r"], priors["u"]])
-        names: dict[str, int] = {}
-        self.slots: dict[tuple[str, str], int] = {}
-        start: list[float] = []
-        for levels in pairs:
-            for name, key, m, _r, _u in levels:
-                names.setdefault(name, len(names))
-                if (name, key) not in self.slots:
-                    self.slots[(name, key)] = len(start)
-                    start.append(m)
-        n, f = len(pairs), len(names)
-        self.fields = f
-        self.slot = np.full((n, f), -1)
-        self.log_r = np.zeros((n, f))
-        self.log_u = np.zeros((n, f))
-        for row, levels in enumerate(pairs):
-            for name, key, _m, r, u in levels:
-                col = names[name]
-                self.slot[row, col] = self.slots[(name, key)]
-                self.log_r[row, col] = math.log(r)
-                self.log_u[row, col] = math.log(u)
-        self.seen = self.slot >= 0
-        self.prior_m = np.asarray(start)
-        self.field_of = np.zeros(len(start), dtype=int)
-        for (name, _key), i in self.slots.items():
-            self.field_of[i] = names[name]
+        self.fields = len(_SIZES)
+        self.seen = codes >= 0
+        self.slot = np.where(self.seen, codes + OFFSET, -1)
+        self.log_r = np.where(self.seen, _LOGS[self.slot, 1], 0.0)
+        self.log_u = np.where(self.seen, _LOGS[self.slot, 2], 0.0)
+        for col, name in enumerate(matching.FIELDS):
+            if exact_log_u and name in exact_log_u:
+                exact = codes[:, col] == list(matching.FIELDS[name]).index("exact")
+                self.log_u[exact, col] = exact_log_u[name][exact]
+        self.used = np.bincount(self.slot[self.seen], minlength=len(SLOTS)) > 0  # levels seen
+        self.prior_m = np.array([level.m for level in _LEVELS])
+        self.field_of = FIELD_OF
 
     def _log_m(self, m: np.ndarray) -> np.ndarray:
         return np.where(self.seen, np.log(m)[np.maximum(self.slot, 0)], 0.0)
@@ -75,8 +64,9 @@ class LevelTable:
         """The re-estimated m per (field, level key) of the levels seen."""
         if not len(self.slot):
             return {}
-        mass = np.bincount(self.field_of, weights=self.prior_m, minlength=self.fields)  # kept per field
-        prior_share = self.prior_m / mass[self.field_of]
+        seen_m = self.prior_m * self.used
+        mass = np.bincount(self.field_of, weights=seen_m, minlength=self.fields)  # kept per field
+        prior_share = seen_m / np.maximum(mass[self.field_of], 1e-300)
         m = self.prior_m.copy()
         for _round in range(ROUNDS):
             log_m = self._log_m(m)
@@ -91,18 +81,16 @@ class LevelTable:
                 # unrelated pairs with a small probability each would otherwise add up to a crowd.
                 confident = (odds[0] / odds.sum(axis=0) >= CONFIDENT).astype(float)
                 rows = self.seen[:, col]
-                members = np.flatnonzero(self.field_of == col)
+                members = np.flatnonzero((self.field_of == col) & self.used)
                 counts = np.bincount(self.slot[rows, col], weights=confident[rows], minlength=len(m))[members]
                 share = (counts + PRIOR_PAIRS * prior_share[members]) / (counts.sum() + PRIOR_PAIRS)
                 new[members] = np.clip(share * mass[col], 1e-9, 1.0)
             m = new
-        return {key: float(m[i]) for key, i in self.slots.items()}
+        return {SLOTS[i]: float(m[i]) for i in np.flatnonzero(self.used)}
 
     def posteriors(self, fitted: dict[tuple[str, str], float]) -> np.ndarray:
         """P(same person) of every pair with the re-estimated m (as ``Matcher.posterior``)."""
-        m = self.prior_m.copy()
-        for key, i in self.slots.items():
-            m[i] = fitted.get(key, m[i])
+        m = np.array([fitted.get(slot, prior) for slot, prior in zip(SLOTS, self.prior_m, strict=True)])
         logs = np.stack([self._log_m(m).sum(axis=1), self.log_r.sum(axis=1), self.log_u.sum(axis=1)])
         logs += self.base[:, None]
         logs -= logs.max(axis=0)

@@ -14,13 +14,15 @@ import csv
 import io
 import multiprocessing
 import os
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 
+import numpy as np
 from django.utils.translation import gettext as _
 
-from qorgau.people import estimate, matching
+from qorgau.people import estimate, levels, matching
 
 HEADER = [
     "record_id",
@@ -161,33 +163,22 @@ def name_frequencies(*groups: list[matching.Prepared]) -> matching.Frequencies:
 
 
 FIT_SAMPLE = 300_000  # pairs the m are re-estimated on; more adds time, not accuracy
-PARALLEL_FROM = 20_000  # pairs; below this, starting processes costs more than it saves
-CHUNK = 5_000
+PARALLEL_FROM = 200_000  # pairs; below this, starting processes costs more than it saves
+CHUNK = 50_000  # pairs compared at once (arrays of this many rows)
 
-_shared: dict = {}  # what forked workers read: the prepared records, the pairs and the model
-
-
-def _compact_levels(bounds: tuple[int, int]) -> list[estimate.Compact]:
-    a, b, pairs, model = _shared["a"], _shared["b"], _shared["pairs"], _shared["model"]
-    return [estimate.compact(model.compare(a[i], b[j])) for i, j in pairs[bounds[0] : bounds[1]]]
+_shared: dict = {}  # what forked workers read: the records as arrays and the pairs
 
 
-def _above(bounds: tuple[int, int]) -> list[tuple[float, int]]:
-    a, b, pairs, model = _shared["a"], _shared["b"], _shared["pairs"], _shared["model"]
-    out = []
-    for n in range(*bounds):
-        i, j = pairs[n]
-        probability = model.compare(a[i], b[j]).probability
-        if probability >= _shared["threshold"]:
-            out.append((probability, n))
-    return out
+def _codes(bounds: tuple[int, int]) -> np.ndarray:
+    start, end = bounds
+    return _shared["records"].codes(_shared["i"][start:end], _shared["j"][start:end])
 
 
-def _each_chunk(job, pairs, progress, processes: int) -> Iterator:
+def _each_chunk(job, count: int, progress, processes: int) -> Iterator:
     """Results of job per chunk of pairs, in order; on every core when there are many pairs.
     Workers are forked (they inherit _shared); nothing here touches a database."""
-    chunks = [(k, min(k + CHUNK, len(pairs))) for k in range(0, len(pairs), CHUNK)]
-    parallel = processes > 1 and len(pairs) >= PARALLEL_FROM
+    chunks = [(k, min(k + CHUNK, count)) for k in range(0, count, CHUNK)]
+    parallel = processes > 1 and count >= PARALLEL_FROM
     pool = multiprocessing.get_context("fork").Pool(processes) if parallel else None
     with pool or contextlib.nullcontext():
         results = pool.imap(job, chunks) if pool else map(job, chunks)
@@ -208,40 +199,41 @@ def link(
 ) -> list[tuple[object, object, float, matching.Comparison]]:
     """One-to-one pairs (id_a, id_b, probability, comparison) at or above the threshold.
 
-    The pairs that share a blocking key are compared with the model's own numbers (all of them,
-    or a sample of FIT_SAMPLE when there are more); on those the m are re-estimated for these two
-    registers (people.estimate), and every pair is scored with the re-estimated model."""
+    Every pair that shares a blocking key is compared once, into its level per field
+    (people.levels); on those levels (all, or a sample of FIT_SAMPLE when there are more) the m
+    are re-estimated for these two registers (people.estimate), and every pair is scored with
+    the re-estimated m as arithmetic on the levels, without comparing it again."""
     processes = processes or os.cpu_count() or 1
     a = [matching.prepare(r) for r in left]
     b = [matching.prepare(r) for r in right]
     frequencies = name_frequencies(a, b)
-    pairs = list(matching.candidate_pairs(a, b))
-    step = max(len(pairs) // FIT_SAMPLE, 1) if fit else 0
-    model = matching.Matcher(frequencies=frequencies)
-    _shared.update(a=a, b=b, model=model, threshold=threshold)
+    found = array("i")
+    for pair in matching.candidate_pairs(a, b):
+        found.extend(pair)
+    i, j = np.frombuffer(found, dtype=np.int32).reshape(-1, 2).T
+    if not len(i):
+        return []
+    records = levels.Records(a, b, matching.Matcher(frequencies=frequencies))
+    _shared.update(records=records, i=i, j=j)
     try:
-        if step:
-            _shared["pairs"] = pairs[::step]
-            sample = [
-                levels
-                for chunk in _each_chunk(
-                    _compact_levels, _shared["pairs"], progress if step == 1 else None, processes
-                )
-                for levels in chunk
-            ]
-            table = estimate.LevelTable(sample)
-            fitted = table.fit()
-            model = _shared["model"] = matching.Matcher(frequencies=frequencies, m=fitted)
-        if step == 1:  # every pair was in the sample: its levels are scored again, not compared
-            found = [(float(p), n) for n, p in enumerate(table.posteriors(fitted)) if p >= threshold]
-        else:
-            _shared["pairs"] = pairs
-            found = [hit for chunk in _each_chunk(_above, pairs, progress, processes) for hit in chunk]
+        codes = np.concatenate(list(_each_chunk(_codes, len(i), progress, processes)))
     finally:
         _shared.clear()
-    chosen = matching.one_to_one((p, pairs[n][0], pairs[n][1]) for p, n in found)
+
+    def table(rows) -> estimate.LevelTable:
+        return estimate.LevelTable(codes[rows], {k: v[i[rows]] for k, v in records.exact_log_u.items()})
+
+    fitted = table(slice(None, None, max(len(i) // FIT_SAMPLE, 1))).fit() if fit else {}
+    probability = np.concatenate(
+        [table(slice(k, k + CHUNK)).posteriors(fitted) for k in range(0, len(i), CHUNK)]
+    )
+    hits = np.flatnonzero(probability >= threshold)
+    chosen = matching.one_to_one(
+        zip(probability[hits].tolist(), i[hits].tolist(), j[hits].tolist(), strict=True)
+    )
+    model = matching.Matcher(frequencies=frequencies, m=fitted)
     out = []
-    for _p, i, j in chosen:
-        result = model.compare(a[i], b[j])  # the reasons of the few pairs kept
-        out.append((a[i].record.key, b[j].record.key, result.probability, result))
+    for _p, x, y in chosen:
+        result = model.compare(a[x], b[y])  # the reasons of the few pairs kept
+        out.append((a[x].record.key, b[y].record.key, result.probability, result))
     return out
