@@ -170,3 +170,22 @@ def test_men_sharing_the_phone_she_gives_do_not_crowd_her_out_of_the_shortlist(
     )
     found = selectors.candidate_search(actor=holder, query=query, purpose="referral")
     assert [c.case.pk for c in found] == [herself.pk]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"surname": "ZHANDOSOVA", "given_name": "AIGUL"},  # passport Latin, names only
+        {"surname": "Айгүл", "given_name": "Жандосова"},  # the name order swapped
+        {"surname": "Жандосова", "given_name": "Айгүн", "birth_date": date(1990, 11, 3)},  # typo, day/month
+        {"surname": "Жандасова", "given_name": "Айгүл", "birth_date": BORN},  # a typo in the surname
+    ],
+    ids=["latin", "swapped", "given-typo-date-swapped", "surname-typo"],
+)
+def test_her_names_reach_the_shortlist_by_pairs_without_a_number(holder, open_case, typed):
+    """The shortlist never looks up one name alone (a common given name is held by tens of
+    thousands): two of her name parts, or one with her birth date, must bring her (ADR 0011)."""
+    case = open_case(holder, survivor=HER)
+    her = case.people.get(role="survivor")
+    query = matching.Record(sex="F", **typed)
+    assert her.pk in selectors._shortlist(selectors.query_digests(query), ("survivor",))

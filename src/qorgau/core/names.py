@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import combinations
 
 TOKEN_VERSION = 1
 
@@ -180,6 +181,25 @@ def name_tokens(*parts: str) -> set[str]:
             if len(skel) >= 2:
                 tokens.add("s:" + skel)
     return tokens
+
+
+def pair_tokens(parts, births=()) -> set[str]:
+    """Index tokens for two name parts together and for one name part with a birth date (ISO).
+
+    One common given name is held by tens of thousands of people, the pair of her names or her
+    name with her birth date by a few: the intake shortlist looks these up and never a whole
+    single name's list. Pairs are kept by their full fold and by their skeleton (a typo or a
+    Russian ending in one of the two parts), in sorted order (the name order does not count)."""
+    per_part = [name_tokens(part) for part in parts if part]
+    out: set[str] = set()
+    for left, right in combinations(per_part, 2):
+        for a in left:
+            for b in right:
+                if a[:2] == b[:2] and a[0] in "fs":
+                    out.add(a[:2] + "|".join(sorted((a[2:], b[2:]))))
+    for birth in births:
+        out.update(f"d:{birth}|{t[2:]}" for tokens in per_part for t in tokens if t.startswith("f:"))
+    return out
 
 
 def _weight(tokens: set[str]) -> float:

@@ -91,6 +91,7 @@ class PersonIndex(models.Model):
         PHONE = "phone"
         NAME = "name"
         BIRTH = "birth"  # the birth date (ISO), for candidates with a mistyped name
+        PAIR = "pair"  # two name parts, or a name part and the birth date (core.names.pair_tokens)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="index_entries")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")

@@ -21,10 +21,10 @@ from qorgau.cases import policies as case_policies
 from qorgau.cases.models import Case, IntakeDraft
 from qorgau.core.audit import audit_record, audit_record_many
 from qorgau.core.keys import blind_all
+from qorgau.core.names import pair_tokens
 from qorgau.core.phones import PhoneError, normalize_phone
 from qorgau.people import matching, policies
 from qorgau.people.models import Person, PersonIndex
-from qorgau.people.services import query_name_digests
 
 SHORTLIST = 50
 
@@ -73,26 +73,24 @@ def query_digests(query: matching.Record) -> dict[str, set[str]]:
             continue
     if phones:
         out[PersonIndex.Kind.PHONE] = phones
-    if query.birth_date:
-        out[PersonIndex.Kind.BIRTH] = {
-            digest
-            for d in matching.date_variants(query.birth_date)
-            for digest in blind_all("birth", d.isoformat())
-        }
-    names = query_name_digests(" ".join(p for p in (query.surname, query.given_name, query.patronymic) if p))
-    if names:
-        out[PersonIndex.Kind.NAME] = names
+    births = [d.isoformat() for d in matching.date_variants(query.birth_date)] if query.birth_date else []
+    if births:
+        out[PersonIndex.Kind.BIRTH] = {digest for d in births for digest in blind_all("birth", d)}
+    # Names by their pairs, never one name alone (a common given name is held by tens of thousands).
+    pairs = pair_tokens((query.surname, query.given_name, query.patronymic), births)
+    if pairs:
+        out[PersonIndex.Kind.PAIR] = {digest for token in pairs for digest in blind_all("pair", token)}
     return out
 
 
 def _shortlist(digests: dict[str, set[str]], roles, exclude_cases=(), agency_id=None) -> list:
-    """The persons (ids) sharing enough blind digests with the query, best first: an IIN or a
-    phone, or two kinds of digest, or four digests; at most SHORTLIST of them.
+    """The persons (ids) sharing enough blind digests with the query, best first: an IIN, a phone,
+    or a pair (two of her name parts, or one with her birth date); at most SHORTLIST of them.
 
     The hits are counted per person on the index rows alone (the index on kind and digest
-    covers person and case), and only the persons that pass are looked up for their role: a
-    common name's digests are held by tens of thousands of rows, which joined one by one to the
-    person table made this the slow part of the intake search (docs/adr/0011)."""
+    covers person and case), and only the persons that pass are looked up for their role. Every
+    digest looked up is held by a few persons (a birth date by ~50 in a million): one common
+    name's tens of thousands of rows made this the slow part of the intake search (ADR 0011)."""
     if not digests:
         return []
     condition = Q()
@@ -110,10 +108,11 @@ def _shortlist(digests: dict[str, set[str]], roles, exclude_cases=(), agency_id=
         .values("person_id")
         .annotate(
             strong=Count("kind", filter=Q(kind__in=[PersonIndex.Kind.IIN, PersonIndex.Kind.PHONE])),
+            paired=Count("kind", filter=Q(kind=PersonIndex.Kind.PAIR)),
             kinds=sum((held(k) for k in PersonIndex.Kind.values[1:]), held(PersonIndex.Kind.values[0])),
             hits=Count("kind"),
         )
-        .filter(Q(strong__gt=0) | Q(kinds__gte=2) | Q(hits__gte=4))
+        .filter(Q(strong__gt=0) | Q(paired__gt=0))
         .order_by()
     )
     sql, params = grouped.query.sql_with_params()

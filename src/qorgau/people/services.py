@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from qorgau.core.iin import IinError, iin_warnings, parse_iin
 from qorgau.core.keys import blind, blind_all, index_keys
-from qorgau.core.names import name_tokens
+from qorgau.core.names import name_tokens, pair_tokens
 from qorgau.core.phones import PhoneError, normalize_phone
 from qorgau.people.models import Person, PersonIndex
 
@@ -122,7 +122,17 @@ def _index_entries(person: Person) -> list[PersonIndex]:
         entries.append(
             PersonIndex(kind=PersonIndex.Kind.NAME, digest=f"{kind}:{blind('name', token)}", **common)
         )
+    entries += [
+        PersonIndex(kind=PersonIndex.Kind.PAIR, digest=digest, **common) for digest in pair_digests(person)
+    ]
     return entries
+
+
+def pair_digests(person: Person) -> list[str]:
+    """The blind digests of her name parts two by two and of each with her birth date."""
+    parts = [person.family_name, person.given_name, person.patronymic, *(person.other_names or [])]
+    births = [person.birth_date.isoformat()] if person.birth_date else []
+    return [blind("pair", token) for token in sorted(pair_tokens(parts, births))]
 
 
 def person_reindex(person: Person) -> None:
