@@ -456,6 +456,9 @@ def _walk_lanes(heads: dict[int, AuditHead], marks: Marks, batch_size: int, *, n
                 ends,
                 total,
             )
+        if head is not None and head.seq < end.lane_seq:
+            problem = f"the head was moved back to event {head.seq} (the lane holds {end.lane_seq})"
+            return _bad(total, lane, head.seq + 1, problem), ends, total
         if head is not None and (head.seq != end.lane_seq or head.hash != end.hash):
             problem = f"events after {end.lane_seq} are missing (head is at {head.seq})"
             return _bad(total, lane, end.lane_seq + 1, problem), ends, total
