@@ -13,6 +13,8 @@ queueing on one head row.
   INSERT at or below their lane's head.
 """
 
+import importlib
+
 from django.db import migrations, models
 
 GENESIS = "0" * 64
@@ -126,6 +128,55 @@ INSERT INTO core_audithead (id, seq, hash, key_id, chain_id)
 ]
 
 
+# Back to one chain: only while every event is still lane 1's with lane_seq = seq (a chain that
+# used other lanes, or whose root lane was anchored, cannot be one chain again).
+PG_ONE_LANE = """
+DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM core_auditevent WHERE lane <> 1 OR lane_seq <> seq) THEN
+        RAISE EXCEPTION 'the audit chain uses more than one lane: it cannot go back to one';
+    END IF;
+END $$;
+ALTER TABLE core_audithead DISABLE TRIGGER core_audithead_guard;
+DELETE FROM core_audithead WHERE id <> 1;
+ALTER TABLE core_audithead ENABLE TRIGGER core_audithead_guard;
+DROP INDEX core_auditevent_lane_pos;
+ALTER TABLE core_auditevent DROP COLUMN lane, DROP COLUMN lane_seq;
+DROP SEQUENCE qorgau_audit_event_seq;
+"""
+
+
+def _single_chain_guards() -> tuple[str, list[str]]:
+    """Migration 0005's guard functions (PostgreSQL) and head triggers (SQLite)."""
+    guards = importlib.import_module("qorgau.core.migrations.0005_audit_chain_guards")
+    functions = [
+        part[: part.index("$$ LANGUAGE plpgsql;") + len("$$ LANGUAGE plpgsql;")]
+        for part in guards.PG_CREATE.split("CREATE OR REPLACE FUNCTION ")[1:]
+    ]
+    return "".join("CREATE OR REPLACE FUNCTION " + f + "\n" for f in functions), guards.SQLITE_CREATE
+
+
+def backwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    pg_functions, sqlite_triggers = _single_chain_guards()
+    if vendor == "postgresql":
+        schema_editor.execute(PG_ONE_LANE + pg_functions, params=None)
+    elif vendor == "sqlite":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM core_auditevent WHERE lane <> 1 OR lane_seq <> seq")
+            if cursor.fetchone()[0]:
+                raise RuntimeError("the audit chain uses more than one lane: it cannot go back to one")
+        for statement in [
+            "DROP TRIGGER IF EXISTS core_audithead_guard_update",
+            "DROP TRIGGER IF EXISTS core_audithead_guard_insert",
+            "DELETE FROM core_audithead WHERE id <> 1",
+            "DROP INDEX core_auditevent_lane_pos",
+            "ALTER TABLE core_auditevent DROP COLUMN lane",
+            "ALTER TABLE core_auditevent DROP COLUMN lane_seq",
+            *sqlite_triggers,
+        ]:
+            schema_editor.execute(statement, params=None)
+
+
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -139,7 +190,7 @@ class Migration(migrations.Migration):
     dependencies = [("core", "0005_audit_chain_guards")]
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(forwards, migrations.RunPython.noop)],
+            database_operations=[migrations.RunPython(forwards, backwards)],
             state_operations=[
                 migrations.AddField(
                     model_name="auditevent",
