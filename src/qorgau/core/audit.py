@@ -143,7 +143,7 @@ def next_event_seqs(count: int) -> list[int]:
 def _append(head: AuditHead, rows: list[dict]) -> list[AuditEvent]:
     """Link `rows` (event fields) after `head`, write them and move the head over them."""
     seqs = next_event_seqs(len(rows))
-    prev, events = head.hash, []
+    prev, events = head.hash, list[AuditEvent]()
     for seq, fields in zip(seqs, rows, strict=True):
         event = AuditEvent(
             seq=seq,
