@@ -9,6 +9,7 @@ free lane's head and links to the previous event of that lane, so concurrent tra
 queue on one row. The checkpoint job anchors every lane in the root lane 0 and signs all heads.
 """
 
+import contextlib
 import contextvars
 import hashlib
 import hmac
@@ -477,42 +478,73 @@ def _heads() -> dict[int, AuditHead]:
     return {head.id: head for head in AuditHead.objects.all()}
 
 
+@contextlib.contextmanager
+def _snapshot():
+    """One consistent view of heads and events while writers go on appending (PostgreSQL,
+    REPEATABLE READ), unless the caller's transaction is already open."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def audit_verify(batch_size: int = 5000, *, checkpoint: bool = False) -> VerifyResult:
     """Walk every lane from its start (contiguous lane_seq, links, HMAC under each event's key),
     the root lane first, whose records must match the events of the lanes they name; report the
     first event that does not fit, a head missing or not at its lane's last event, and a lane
     shorter than a signed checkpoint or a root record saw it. With checkpoint=True a verified
     chain gets a new checkpoint of every lane head."""
+    with _snapshot():
+        result, chain, lanes, ours = _verify(batch_size)
+    written = 0
+    if (
+        result.ok
+        and checkpoint
+        and settings.QORGAU_AUDIT_CHECKPOINT_FILE
+        and (not ours or ours[-1].lanes != lanes)
+    ):
+        _append_checkpoint(str(chain), lanes)
+        written = 1
+    result.checkpoints += written
+    return result
+
+
+def _verify(batch_size: int) -> tuple[VerifyResult, str | None, dict[int, Position], list[Checkpoint]]:
+    """audit_verify's walk: the result, the chain's id, every lane's end, this chain's checkpoints."""
     heads = _heads()
     try:
         chain = _chain_of(heads)
         checkpoints = read_checkpoints()
     except CheckpointError as error:
-        return VerifyResult(False, 0, None, str(error))
+        return VerifyResult(False, 0, None, str(error)), None, {}, []
     ours = [c for c in checkpoints if c.chain == chain]
     if checkpoints and not ours:
         last = checkpoints[-1]
-        return VerifyResult(
-            False,
-            0,
-            None,
-            f"the checkpoint file holds another chain ({last.chain}, checkpoint of {last.events} events): "
-            "this database's chain was replaced, or QORGAU_AUDIT_CHECKPOINT_FILE belongs to another database",
+        return (
+            VerifyResult(
+                False,
+                0,
+                None,
+                f"the checkpoint file holds another chain ({last.chain}, checkpoint of {last.events} events): "
+                "this database's chain was replaced, or QORGAU_AUDIT_CHECKPOINT_FILE belongs to another database",
+            ),
+            chain,
+            {},
+            ours,
         )
     if not heads:
-        return VerifyResult(
+        missing = VerifyResult(
             False, 0, None, "the chain head is missing (qorgau audit restore-head)", len(ours)
         )
+        return missing, chain, {}, ours
     bad, ends, checked = _walk_lanes(heads, _checkpoint_marks(ours), batch_size, need_heads=True)
     if bad:
         bad.checkpoints = len(ours)
-        return bad
-    written = 0
+        return bad, chain, {}, ours
     lanes = {lane: (end.lane_seq, end.hash) for lane, end in ends.items()}
-    if checkpoint and settings.QORGAU_AUDIT_CHECKPOINT_FILE and (not ours or ours[-1].lanes != lanes):
-        _append_checkpoint(str(chain), lanes)
-        written = 1
-    return VerifyResult(True, checked, checkpoints=len(ours) + written)
+    return VerifyResult(True, checked, checkpoints=len(ours)), chain, lanes, ours
 
 
 def _check_since(head: AuditHead, last: Checkpoint | None) -> Position:
@@ -578,10 +610,9 @@ def audit_lanes_ensure() -> int:
     model = heads.get(1) or next(iter(heads.values()), None)
     chain_id = uuid.UUID(chain) if chain else uuid.uuid4()
     key_id = model.key_id if model else ""
-    used = set(AuditEvent.objects.order_by().values_list("lane", flat=True).distinct())
     made = 0
     for lane in range(ROOT_LANE, writer_lanes() + 1):
-        if lane not in heads and lane not in used:
+        if lane not in heads and not AuditEvent.objects.filter(lane=lane).exists():
             AuditHead.objects.create(id=lane, seq=0, hash=GENESIS_HASH, key_id=key_id, chain_id=chain_id)
             made += 1
     return made
