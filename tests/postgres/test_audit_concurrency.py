@@ -1,5 +1,5 @@
 """16 writers append to the audit chain at once (issue 14): no event is lost, duplicated or
-forked, every lane stays contiguous and `audit verify` is clean. Each append keeps its transaction
+forked, every lane stays contiguous and `audit verify` is clean — also while they write. Each append keeps its transaction
 open a moment (as a service write does), so the writers really contend for the lane heads: with
 more writers than lanes the rest wait for a lane. Single appends and `audit_record_many` (which
 moves a lane head by N) are mixed. The throughput is measured in bench/audit_throughput.py."""
@@ -48,12 +48,28 @@ def test_sixteen_writers_lose_duplicate_and_fork_nothing(make_user, settings, la
         finally:
             connection.close()
 
+    writing = threading.Event()
+    verdicts = []
+
+    def verifier():  # `audit verify` while they write: one snapshot, so no false alarm
+        close_old_connections()
+        try:
+            while writing.is_set():
+                verdicts.append(audit_verify())
+        finally:
+            connection.close()
+
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
+    writing.set()
+    checker = threading.Thread(target=verifier)
+    for thread in [*threads, checker]:
         thread.start()
     for thread in threads:
         thread.join(120)
+    writing.clear()
+    checker.join(120)
     assert not errors, errors[:3]
+    assert verdicts and all(v.ok for v in verdicts), [v for v in verdicts if not v.ok][:1]
 
     acknowledged = [object_id for ids in written for object_id in ids]
     events = list(AuditEvent.objects.filter(action__in=["case.view", "case.list"]))
