@@ -200,3 +200,14 @@ def test_a_chain_from_before_lanes_verifies_when_lanes_are_raised(db, settings, 
         f"UPDATE core_audithead SET seq = 2, hash = '{old[1].hash}' WHERE id = 1",
     )
     _broken(1, 3, "a signed checkpoint saw lane 1 up to event")
+
+
+def test_the_job_anchors_lanes_a_verify_checkpoint_already_signed(lanes, settings, tmp_path):
+    """`audit verify` signs the heads without a root record; the next job still anchors them."""
+    settings.QORGAU_AUDIT_CHECKPOINT_FILE = str(tmp_path / "checkpoints.log")
+    assert audit_verify(checkpoint=True).ok
+    checkpoint = audit_checkpoint()
+    [root] = AuditEvent.objects.filter(lane=0)
+    assert root.detail["lanes"][str(LANE)] == [5, lanes[-1].hash]
+    assert checkpoint.lanes[0] == (1, root.hash)
+    assert audit_checkpoint() == checkpoint and AuditEvent.objects.filter(lane=0).count() == 1  # nothing new

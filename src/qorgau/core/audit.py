@@ -580,18 +580,25 @@ def audit_checkpoint() -> Checkpoint | None:
     ours = [c for c in read_checkpoints() if c.chain == chain]
     last = ours[-1] if ours else None
     lanes = {lane: _check_since(head, last) for lane, head in sorted(heads.items())}
-    writers = {lane: position for lane, position in lanes.items() if lane != ROOT_LANE}
-    if last is not None and all(last.lanes.get(lane, (0, GENESIS_HASH)) == p for lane, p in lanes.items()):
-        return last
-    if ROOT_LANE in heads:
+    writers = {str(lane): [n, hash_] for lane, (n, hash_) in lanes.items() if lane != ROOT_LANE}
+    root = heads.get(ROOT_LANE)
+    newest = (
+        AuditEvent.objects.filter(lane=ROOT_LANE, lane_seq=root.seq).first() if root and root.seq else None
+    )
+    if newest is None:  # nothing anchored yet: nothing to anchor while every lane is empty
+        anchored = all(n == 0 for n, _hash in writers.values())
+    else:
+        anchored = newest.action == LANES_ANCHORED and newest.detail.get("lanes") == writers
+    if root is not None and not anchored:  # a lane moved since the root's last record: anchor them all
         with transaction.atomic():
-            root = locked_head(ROOT_LANE)
-            if (root.seq, root.hash) != lanes[ROOT_LANE]:
+            locked = locked_head(ROOT_LANE)
+            if (locked.seq, locked.hash) != lanes[ROOT_LANE]:
                 raise CheckpointError("the root lane moved while it was being checked")
-            detail = {"lanes": {str(lane): [n, hash_] for lane, (n, hash_) in writers.items()}}
             row = {**_actor_fields(None), "action": LANES_ANCHORED, "object_type": "", "object_id": ""}
-            _append(root, [{**row, "case_id": None, "purpose": "", "detail": detail}])
-            lanes[ROOT_LANE] = (root.seq, root.hash)
+            _append(locked, [{**row, "case_id": None, "purpose": "", "detail": {"lanes": writers}}])
+            lanes[ROOT_LANE] = (locked.seq, locked.hash)
+    if last is not None and last.lanes == lanes:
+        return last
     return _append_checkpoint(chain, lanes)
 
 
