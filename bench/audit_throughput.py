@@ -116,6 +116,9 @@ def main(argv=None):
     parser.add_argument("--hold-ms", type=float, nargs="+", default=[0])
     parser.add_argument("--lanes", type=int, nargs="+", default=[1, 8], help="QORGAU_AUDIT_LANES to run")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of every configuration; medians printed"
+    )
+    parser.add_argument(
         "--control", action="store_true", help="also run the same appends without the shared head"
     )
     args = parser.parse_args(argv)
@@ -130,10 +133,24 @@ def main(argv=None):
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {CONTROL} (id bigserial PRIMARY KEY, hash text)")
     connection.close()
     modes = [(False, lanes) for lanes in args.lanes] + ([(True, 1)] if args.control else [])
-    for hold in args.hold_ms:
-        for control, lanes in modes:
-            for writers in args.writers:
-                print(run(writers, args.seconds, hold, control, lanes), flush=True)
+    runs: dict[tuple, list[dict]] = {}
+    for _round in range(args.repeat):  # rounds interleave the configurations: noise hits them alike
+        for hold in args.hold_ms:
+            for control, lanes in modes:
+                for writers in args.writers:
+                    result = run(writers, args.seconds, hold, control, lanes)
+                    runs.setdefault((hold, control, lanes, writers), []).append(result)
+                    print(result, flush=True)
+    if args.repeat > 1:
+        print(f"medians of {args.repeat} rounds: events/s (p50 ms, p95 ms)")
+        for (hold, control, lanes, writers), results in runs.items():
+            rate = statistics.median(r["events_per_s"] for r in results)
+            p50 = statistics.median(r["p50_ms"] for r in results)
+            p95 = statistics.median(r["p95_ms"] for r in results)
+            chain = "control (no head)" if control else f"audit, {lanes} lane{'s' if lanes > 1 else ''}"
+            print(
+                f"| hold {hold:g} ms | {chain} | {writers} writers | {rate:.1f} ({p50:.0f}, {p95:.0f} ms) |"
+            )
     from qorgau.core.audit import audit_verify
 
     result = audit_verify()
