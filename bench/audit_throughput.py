@@ -1,7 +1,7 @@
 """Audit-chain append throughput with concurrent writers on PostgreSQL (issue 14).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qorgau_bench QORGAU_ENV=demo \
-        .venv/bin/python bench/audit_throughput.py --writers 1 4 16 --seconds 10 [--hold-ms 0]
+        .venv/bin/python bench/audit_throughput.py --writers 1 4 16 --seconds 10 [--hold-ms 0] [--lanes 1 8]
 
 Each writer is its own forked process (own connection, no shared GIL) appending `audit_record` events,
 one transaction each, for a bounded time; `--hold-ms` keeps the transaction open that long after
@@ -9,7 +9,9 @@ the append, as a service's write does (the event joins the write's transaction, 
 stays locked until it commits). Prints events/s and append latency per writer count, then
 checks the chain with `audit verify`. `--control` runs the same transactions without the head
 (an HMAC and an INSERT into a table of their own): if that scales with writers and the chain
-does not, the head is the bottleneck. Figures only: it never fails on speed. Runs `migrate` first.
+does not, the head is the bottleneck. `--lanes` runs the chain with each number of lanes
+(QORGAU_AUDIT_LANES; 1 is the single head of before). Figures only: it never fails on speed.
+Runs `migrate` first.
 """
 
 import argparse
@@ -71,9 +73,14 @@ def _writer(barrier, seconds: float, hold_ms: float, queue, control: bool) -> No
     queue.put(latencies)
 
 
-def run(writers: int, seconds: float, hold_ms: float, control: bool = False) -> dict:
+def run(writers: int, seconds: float, hold_ms: float, control: bool = False, lanes: int = 1) -> dict:
+    from django.conf import settings
     from django.db import connection
 
+    from qorgau.core.audit import audit_lanes_ensure
+
+    settings.QORGAU_AUDIT_LANES = lanes  # the forked writers inherit it
+    audit_lanes_ensure()
     connection.close()  # each forked writer opens its own connection
     ctx = multiprocessing.get_context("fork")
     queue, barrier = ctx.Queue(), ctx.Barrier(writers + 1)
@@ -91,6 +98,7 @@ def run(writers: int, seconds: float, hold_ms: float, control: bool = False) -> 
     latencies.sort()
     return {
         "chain": "control (no head)" if control else "audit",
+        "lanes": None if control else lanes,
         "writers": writers,
         "hold_ms": hold_ms,
         "events": len(latencies),
@@ -106,6 +114,10 @@ def main(argv=None):
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--hold-ms", type=float, nargs="+", default=[0])
+    parser.add_argument("--lanes", type=int, nargs="+", default=[1, 8], help="QORGAU_AUDIT_LANES to run")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of every configuration; medians printed"
+    )
     parser.add_argument(
         "--control", action="store_true", help="also run the same appends without the shared head"
     )
@@ -120,10 +132,25 @@ def main(argv=None):
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {CONTROL} (id bigserial PRIMARY KEY, hash text)")
     connection.close()
-    for hold in args.hold_ms:
-        for control in [False, True] if args.control else [False]:
-            for writers in args.writers:
-                print(run(writers, args.seconds, hold, control), flush=True)
+    modes = [(False, lanes) for lanes in args.lanes] + ([(True, 1)] if args.control else [])
+    runs: dict[tuple, list[dict]] = {}
+    for _round in range(args.repeat):  # rounds interleave the configurations: noise hits them alike
+        for hold in args.hold_ms:
+            for control, lanes in modes:
+                for writers in args.writers:
+                    result = run(writers, args.seconds, hold, control, lanes)
+                    runs.setdefault((hold, control, lanes, writers), []).append(result)
+                    print(result, flush=True)
+    if args.repeat > 1:
+        print(f"medians of {args.repeat} rounds: events/s (p50 ms, p95 ms)")
+        for (hold, control, lanes, writers), results in runs.items():
+            rate = statistics.median(r["events_per_s"] for r in results)
+            p50 = statistics.median(r["p50_ms"] for r in results)
+            p95 = statistics.median(r["p95_ms"] for r in results)
+            chain = "control (no head)" if control else f"audit, {lanes} lane{'s' if lanes > 1 else ''}"
+            print(
+                f"| hold {hold:g} ms | {chain} | {writers} writers | {rate:.1f} ({p50:.0f}, {p95:.0f} ms) |"
+            )
     from qorgau.core.audit import audit_verify
 
     result = audit_verify()

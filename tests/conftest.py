@@ -57,10 +57,8 @@ def ensure_regions():
     tests, the data migrations' rows included: put the reference data back when it is gone —
     regions, the service catalogue, the cyber-violence subtypes and the audit chain's head."""
     import importlib
-    from types import SimpleNamespace
 
     from django.apps import apps
-    from django.db import connection
 
     from qorgau.cases.models import CyberSubtype
     from qorgau.core.models import AuditHead, Region
@@ -75,8 +73,9 @@ def ensure_regions():
     if not CyberSubtype.objects.exists():
         importlib.import_module("qorgau.cases.migrations.0007_evidence_cyber").seed(apps, None)
     if not AuditHead.objects.filter(id=1).exists():
-        guards = importlib.import_module("qorgau.core.migrations.0005_audit_chain_guards")
-        guards.ensure_head(apps, SimpleNamespace(connection=connection))
+        from qorgau.core.audit import audit_lanes_ensure
+
+        audit_lanes_ensure()
 
 
 def _uses_the_database(item) -> bool:

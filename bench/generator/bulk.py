@@ -31,7 +31,7 @@ from qorgau.cases.models import (
     Note,
 )
 from qorgau.cases.services import CASE_FIELDS, consents_from_choices
-from qorgau.core.audit import GENESIS_HASH, audit_source, event_hash, locked_head
+from qorgau.core.audit import GENESIS_HASH, audit_source, event_hash, locked_head, next_event_seqs
 from qorgau.core.fields import EncryptedField
 from qorgau.core.keys import blind
 from qorgau.core.models import AuditEvent
@@ -115,6 +115,8 @@ RAW_COLUMNS = {
 }
 AUDIT_COLUMNS = (
     "seq",
+    "lane",
+    "lane_seq",
     "at",
     "actor_id",
     "actor_username",
@@ -506,15 +508,16 @@ def next_numbers(specs: list[CaseSpec]) -> list[str]:
 
 
 def chain(events: list[_Audit]):
-    """Link the events after the current head (core.audit.audit_record, one lock for the batch).
+    """Link the events after a lane's head (core.audit.audit_record, one lock for the batch).
     Returns the locked head, to be moved once the events are written (its trigger checks them)."""
     head = locked_head()
-    prev, seq = head.hash or GENESIS_HASH, head.seq
-    for event in events:
-        seq += 1
-        event.seq, event.prev_hash, event.key_id = seq, prev, head.key_id
+    prev, lane_seq = head.hash or GENESIS_HASH, head.seq
+    for event, seq in zip(events, next_event_seqs(len(events)) if events else [], strict=True):
+        lane_seq += 1
+        event.seq, event.lane, event.lane_seq = seq, head.id, lane_seq
+        event.prev_hash, event.key_id = prev, head.key_id
         event.hash = prev = event_hash(prev, event)
-    head.seq, head.hash = seq, prev
+    head.seq, head.hash = lane_seq, prev
     return head
 
 

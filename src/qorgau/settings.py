@@ -616,6 +616,10 @@ QORGAU_AUDIT_CHECKPOINT_FILE = env.str(
 QORGAU_AUDIT_CHECKPOINT_KEY = env.str("QORGAU_AUDIT_CHECKPOINT_KEY", default="")
 # How often the worker writes a checkpoint (minutes); `qorgau audit verify` writes one too.
 QORGAU_AUDIT_CHECKPOINT_MINUTES = env.int("QORGAU_AUDIT_CHECKPOINT_MINUTES", default=10)
+# Parallel lanes of the chain (ADR 0014): an append takes a free lane's head, so this many
+# transactions can append at once. Raising it adds lanes; lowering it leaves the extra lanes as
+# they are (still verified, no longer appended to).
+QORGAU_AUDIT_LANES = env.int("QORGAU_AUDIT_LANES", default=8)
 # PostgreSQL: the audit events are partitioned by month; the worker keeps this many months ahead.
 QORGAU_AUDIT_PARTITION_MONTHS_AHEAD = env.int("QORGAU_AUDIT_PARTITION_MONTHS_AHEAD", default=3)
 # --- Evidence locker (qorgau.evidence, docs/adr/0009-evidence-locker.md) -----------------------------

@@ -69,9 +69,12 @@ def _sql(statement, params=()):
 @pytest.mark.parametrize(
     "tamper,problem",
     [
-        ("UPDATE core_auditevent SET action = 'case.list' WHERE seq = 3", "changed"),
-        ("UPDATE core_auditevent SET actor_username = 'someone.else' WHERE seq = 3", "changed"),
-        ("DELETE FROM core_auditevent WHERE seq = 3", "missing"),
+        ("UPDATE core_auditevent SET action = 'case.list' WHERE lane = 1 AND lane_seq = 3", "changed"),
+        (
+            "UPDATE core_auditevent SET actor_username = 'someone.else' WHERE lane = 1 AND lane_seq = 3",
+            "changed",
+        ),
+        ("DELETE FROM core_auditevent WHERE lane = 1 AND lane_seq = 3", "missing"),
         ("DELETE FROM core_auditevent WHERE seq = (SELECT MAX(seq) FROM core_auditevent)", "missing"),
     ],
 )
@@ -79,23 +82,34 @@ def test_tampering_is_found_and_named(chain, tamper, problem):
     _sql(tamper)
     result = audit_verify()
     assert not result.ok and problem in result.problem
-    assert result.first_bad_seq in (3, AuditEvent.objects.count() + 1)
-    with pytest.raises(CommandError, match=r"audit chain broken at event \d+"):
+    assert result.lane == 1 and result.lane_seq in (3, AuditEvent.objects.count() + 1)
+    with pytest.raises(CommandError, match=r"audit chain broken: lane 1 event \d+"):
         call_command("audit", "verify")
 
 
-def test_reordered_events_are_found(chain):
-    _a, _b = AuditEvent.objects.filter(seq__in=[3, 4]).order_by("seq")
-    _sql("UPDATE core_auditevent SET seq = -1 WHERE seq = 3")
-    _sql("UPDATE core_auditevent SET seq = 3 WHERE seq = 4")
-    _sql("UPDATE core_auditevent SET seq = 4 WHERE seq = -1")
+@pytest.mark.parametrize("column", ["lane_seq", "seq"])
+def test_reordered_events_are_found(chain, column):
+    """Swapped places in the lane, or swapped display numbers (which the hash covers)."""
+    third, fourth = AuditEvent.objects.filter(lane=1, lane_seq__in=[3, 4]).order_by("lane_seq")
+    a, b = getattr(third, column), getattr(fourth, column)
+    _sql(f"UPDATE core_auditevent SET {column} = -1 WHERE seq = {third.seq}")
+    _sql(f"UPDATE core_auditevent SET {column} = {a} WHERE {column} = {b}")
+    _sql(f"UPDATE core_auditevent SET {column} = {b} WHERE {column} = -1")
     result = audit_verify()
-    assert not result.ok and result.first_bad_seq == 3
+    assert not result.ok and (result.lane, result.lane_seq) == (1, 3)
 
 
 def test_an_inserted_event_is_found(chain):
-    last = AuditEvent.objects.order_by("-seq").first()
-    forged = AuditEvent(seq=last.seq + 1, at=last.at, action="case.view", prev_hash=last.hash, hash="f" * 64)
+    last = AuditEvent.objects.order_by("-lane_seq").filter(lane=1).first()
+    forged = AuditEvent(
+        seq=last.seq + 1000,
+        lane=1,
+        lane_seq=last.lane_seq + 1,
+        at=last.at,
+        action="case.view",
+        prev_hash=last.hash,
+        hash="f" * 64,
+    )
     forged.save(force_insert=True)
     result = audit_verify()
-    assert not result.ok and result.first_bad_seq == last.seq + 1
+    assert not result.ok and result.first_bad_seq == forged.seq and result.lane_seq == last.lane_seq + 1

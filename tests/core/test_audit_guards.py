@@ -39,28 +39,41 @@ def test_emptying_both_audit_tables_is_reported(chain):
 
 
 def test_the_head_cannot_be_moved_back(chain):
-    head = AuditHead.objects.get()
-    before = AuditEvent.objects.get(seq=head.seq - 1)
-    _refused(f"UPDATE core_audithead SET seq = {before.seq}, hash = '{before.hash}'")
-    _refused("UPDATE core_audithead SET seq = seq + 3")  # forward over events that do not exist
-    _refused(f"UPDATE core_audithead SET seq = seq + 1, hash = '{'a' * 64}'")
-    assert AuditHead.objects.get().seq == head.seq and audit_verify().ok
+    head = AuditHead.objects.get(id=1)
+    before = AuditEvent.objects.get(lane=1, lane_seq=head.seq - 1)
+    _refused(f"UPDATE core_audithead SET seq = {before.lane_seq}, hash = '{before.hash}' WHERE id = 1")
+    _refused("UPDATE core_audithead SET seq = seq + 3 WHERE id = 1")  # forward over events that do not exist
+    _refused(f"UPDATE core_audithead SET seq = seq + 1, hash = '{'a' * 64}' WHERE id = 1")
+    _refused(
+        f"UPDATE core_audithead SET seq = 1, hash = '{before.hash}' WHERE id = 2"
+    )  # not its lane's event
+    assert AuditHead.objects.get(id=1).seq == head.seq and audit_verify().ok
 
 
 def test_a_second_head_cannot_be_inserted(chain):
-    first = AuditEvent.objects.order_by("seq").first()
+    first = AuditEvent.objects.get(lane=1, lane_seq=1)
+    # another chain's head, a head over another lane's event, a head of a lane that has one
     _refused(
-        f"INSERT INTO core_audithead (id, seq, hash, key_id, chain_id) VALUES (2, 1, '{first.hash}', '', '{'0' * 32}')",
-        match=r"audit (chain has one head|head must stand)",
+        f"INSERT INTO core_audithead (id, seq, hash, key_id, chain_id) VALUES (99, 0, '{'0' * 64}', '', '{'0' * 32}')",
+        match=r"audit chain has one head per lane",
+    )
+    chain_id = AuditHead.objects.get(id=1).chain_id.hex
+    _refused(
+        f"INSERT INTO core_audithead (id, seq, hash, key_id, chain_id) VALUES (99, 1, '{first.hash}', '', '{chain_id}')",
+        match=r"audit head must stand at the newest event of its lane",
+    )
+    _refused(
+        f"INSERT INTO core_audithead (id, seq, hash, key_id, chain_id) VALUES (1, 1, '{first.hash}', '', '{chain_id}')",
+        match=r"duplicate key|UNIQUE constraint|audit head must stand",
     )
 
 
 def test_the_head_moves_forward_by_n_with_many_events(chain, open_case):
     worker, case = chain
     others = [open_case(worker).pk for _ in range(2)]
-    before = AuditHead.objects.get().seq
+    before = AuditHead.objects.get(id=1).seq
     assert audit_record_many(actor=worker, action="case.list", case_ids=[case.pk, *others]) == 3
-    assert AuditHead.objects.get().seq == before + 3 and audit_verify().ok
+    assert AuditHead.objects.get(id=1).seq == before + 3 and audit_verify().ok
 
 
 def test_a_deleted_head_is_a_clear_error_then_restored(chain, client):

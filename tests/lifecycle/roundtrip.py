@@ -77,10 +77,14 @@ def compare_tables(source: dict[str, list], restored: dict[str, list]) -> None:
             assert set(map(repr, rows)) <= set(map(repr, source[table])), table
         elif table != "core_audithead":
             assert rows == source[table], table
-    # The head row changes with every append: the restored one names the restored last event.
-    (head,) = restored["core_audithead"]
-    last = max(restored["core_auditevent"], key=lambda row: row[0])
-    assert head[1] == last[0] and head[2] in last  # its seq, and its hash (wherever the column sits)
+    # The head rows change with every append: each restored one names its lane's restored last
+    # event (lane and lane_seq are the events' last two columns, added by migration core 0006).
+    events = restored["core_auditevent"]
+    for lane, lane_seq, hash_, *_rest in restored["core_audithead"]:
+        if lane_seq:
+            [last] = [row for row in events if tuple(row[-2:]) == (lane, lane_seq)]
+            assert hash_ in last
+        assert not [row for row in events if row[-2] == lane and row[-1] > lane_seq]
 
 
 def compare_media(source_root: Path, restored_root: Path, before: dict[str, bytes]) -> None:

@@ -39,7 +39,7 @@ def sqlite_rows(path: Path) -> dict[str, list]:
 
 def head_seq(path: Path) -> int:
     with sqlite3.connect(path, timeout=30) as conn:
-        row = conn.execute("select seq from core_audithead where id = 1").fetchone()
+        row = conn.execute("select coalesce(sum(seq), 0) from core_audithead").fetchone()
     return row[0] if row else 0
 
 

@@ -42,7 +42,7 @@ def pg_rows(db: dict) -> dict[str, list]:
 
 def head_seq(db: dict) -> int:
     with psycopg.connect(dbname=db["NAME"], **params(db)) as conn:
-        row = conn.execute("select seq from core_audithead where id = 1").fetchone()
+        row = conn.execute("select coalesce(sum(seq), 0) from core_audithead").fetchone()
     return row[0] if row else 0
 
 

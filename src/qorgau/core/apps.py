@@ -3,18 +3,14 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _audit_head_after_flush(sender, using, **kwargs):
-    """The test runner empties every table between transactional tests (and then sends
-    post_migrate): give the emptied chain its head back. Only in test mode: in production a missing
-    head is refused, never quietly re-created (migration 0005 creates it once)."""
-    from django.conf import settings
+def _audit_lanes_after_migrate(sender, using, **kwargs):
+    """Every lane up to QORGAU_AUDIT_LANES gets its head (empty lanes only). In test mode an
+    emptied chain gets its heads back too (the test runner empties every table between
+    transactional tests, then sends post_migrate); in production a lost head is refused, never
+    quietly re-created (migration 0005 creates lane 1's once)."""
+    from qorgau.core.audit import audit_lanes_ensure
 
-    if not settings.TESTING:
-        return
-    from qorgau.core.models import AuditEvent, AuditHead
-
-    if not AuditHead.objects.using(using).exists() and not AuditEvent.objects.using(using).exists():
-        AuditHead.objects.using(using).create(id=1)
+    audit_lanes_ensure()
 
 
 class CoreConfig(AppConfig):
@@ -26,4 +22,4 @@ class CoreConfig(AppConfig):
         from qorgau.core.nav import NavItem, register
 
         register(NavItem(_("Dashboard"), "core:home", frozenset(), order=0))
-        post_migrate.connect(_audit_head_after_flush, sender=self)
+        post_migrate.connect(_audit_lanes_after_migrate, sender=self)

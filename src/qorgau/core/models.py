@@ -38,7 +38,11 @@ class AuditEvent(models.Model):
     Holds who did what to which object and why — never survivor-identifying content.
     """
 
+    # Display order across lanes only (a sequence on PostgreSQL; gaps allowed). The chain order is
+    # (lane, lane_seq): each event links to the previous event of its lane.
     seq = models.BigIntegerField(primary_key=True)
+    lane = models.SmallIntegerField()  # 0 is the root lane (the checkpoint job's anchors)
+    lane_seq = models.BigIntegerField()  # 1, 2, 3, ... within the lane
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True)  # not a foreign key: the chain outlives accounts
     actor_username = models.CharField(max_length=150, blank=True)
@@ -58,29 +62,33 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["actor_id", "at"]), models.Index(fields=["action", "at"])]
+        indexes = [
+            models.Index(fields=["actor_id", "at"]),
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["lane", "lane_seq"], name="core_auditevent_lane_pos"),
+        ]
 
     def __str__(self):
-        return f"#{self.seq} {self.action}"
+        return f"#{self.seq} (lane {self.lane} #{self.lane_seq}) {self.action}"
 
 
 class AuditHead(models.Model):
-    """The single row that serialises appends and remembers the newest link.
+    """The head of one lane (`id` is the lane: 0 the root, 1..QORGAU_AUDIT_LANES the writers').
 
-    Locking this row (SELECT ... FOR UPDATE) makes concurrent appends queue up, and comparing it
-    with the table lets `audit verify` notice events cut off the end of the chain. A trigger lets
-    it only move forward over events already appended, and never be deleted (migration 0005);
-    `chain_id` names this chain in the signed checkpoints kept outside the database.
+    Locking a lane's row (SELECT ... FOR UPDATE SKIP LOCKED) gives an append that lane; comparing
+    it with the table lets `audit verify` notice events cut off the end of the lane. A trigger lets
+    it only move forward over events already appended, and never be deleted (migrations 0005,
+    0006); `chain_id`, the same on every lane, names this chain in the signed checkpoints.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    seq = models.BigIntegerField(default=0)
+    seq = models.BigIntegerField(default=0)  # the lane_seq of the lane's newest event
     hash = models.CharField(max_length=64, default="0" * 64)
     key_id = models.CharField(max_length=16, blank=True, default="")  # the key new events use
     chain_id = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self):
-        return f"head #{self.seq}"
+        return f"lane {self.id} head #{self.seq}"
 
 
 class KeyRotationState(models.Model):

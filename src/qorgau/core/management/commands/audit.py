@@ -1,9 +1,10 @@
 """`qorgau audit verify|checkpoint|restore-head|rotate-key|grants`: the audit chain's maintenance.
 
-- verify: walk the chain; exit 1 naming the first bad event, a missing or lagging head, or a
-  chain rolled back below a signed checkpoint; a clean chain gets a new checkpoint.
-- checkpoint: sign the head into QORGAU_AUDIT_CHECKPOINT_FILE (what the worker does periodically).
-- restore-head: put back a deleted head row when the chain verifies against its checkpoints.
+- verify: walk every lane; exit 1 naming the first bad event, a missing or lagging head, or a
+  lane rolled back below a signed checkpoint or a root record; a clean chain gets a checkpoint.
+- checkpoint: anchor every lane in the root lane and sign the heads into
+  QORGAU_AUDIT_CHECKPOINT_FILE (what the worker does periodically).
+- restore-head: put back deleted head rows when the chain verifies against its checkpoints.
 - rotate-key ID: seal later events with the key ID from QORGAU_AUDIT_KEYS.
 - grants ROLE: print the SQL that gives the application's PostgreSQL role what it needs and no
   more (no TRUNCATE, no UPDATE or DELETE on the audit chain); run it as the owner.
@@ -53,9 +54,8 @@ class Command(BaseCommand):
     def do_verify(self, **options):
         result = audit_verify(checkpoint=True)
         if not result.ok:
-            where = f"at event {result.first_bad_seq}: " if result.first_bad_seq else ": "
             raise CommandError(
-                f"audit chain broken {where}{result.problem} ({result.checked} events verified before it)"
+                f"audit chain broken: {result.problem} ({result.checked} events verified before it)"
             )
         self.stdout.write(
             self.style.SUCCESS(
@@ -67,15 +67,19 @@ class Command(BaseCommand):
         checkpoint = audit_checkpoint()
         if checkpoint is None:
             raise CommandError("QORGAU_AUDIT_CHECKPOINT_FILE is not set: no checkpoint written")
-        self.stdout.write(self.style.SUCCESS(f"audit checkpoint at event {checkpoint.seq}"))
+        lanes = ", ".join(f"{lane}:{n}" for lane, (n, _hash) in sorted(checkpoint.lanes.items()))
+        self.stdout.write(
+            self.style.SUCCESS(f"audit checkpoint of {checkpoint.events} events (lane:event {lanes})")
+        )
 
     def do_restore_head(self, **options):
-        head = audit_restore_head()
-        self.stdout.write(self.style.SUCCESS(f"audit head restored at event {head.seq}"))
+        heads = audit_restore_head()
+        where = ", ".join(f"lane {head.id} at event {head.seq}" for head in heads)
+        self.stdout.write(self.style.SUCCESS(f"audit head restored: {where}"))
 
     def do_rotate_key(self, *, key_id, **options):
-        event = audit_rotate_key(actor=None, key_id=key_id)
-        self.stdout.write(self.style.SUCCESS(f"audit key is now {key_id!r} from event {event.seq}"))
+        events = audit_rotate_key(actor=None, key_id=key_id)
+        self.stdout.write(self.style.SUCCESS(f"audit key is now {key_id!r} in {len(events)} lanes"))
 
     def do_grants(self, *, role, **options):
         from qorgau.core.grants import app_role_sql
