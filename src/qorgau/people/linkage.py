@@ -175,10 +175,11 @@ def _above(bounds: tuple[int, int]) -> list[tuple[float, int]]:
     return out
 
 
-def _each_chunk(job, pairs, progress, processes: int) -> Iterator:
-    """Results of job per chunk of pairs, in order; on every core when there are many pairs.
-    Workers are forked (they inherit _shared); nothing here touches a database."""
-    chunks = [(k, min(k + CHUNK, len(pairs))) for k in range(0, len(pairs), CHUNK)]
+def each_chunk(job, pairs, progress, processes: int, *, chunk: int = CHUNK) -> Iterator:
+    """Results of job per chunk of pairs (job gets the bounds of its chunk), in order; on every
+    core when there are many pairs. Workers are forked: they inherit what the caller's module
+    put in its shared dict before, and must not touch the database."""
+    chunks = [(k, min(k + chunk, len(pairs))) for k in range(0, len(pairs), chunk)]
     parallel = processes > 1 and len(pairs) >= PARALLEL_FROM
     pool = multiprocessing.get_context("fork").Pool(processes) if parallel else None
     with pool or contextlib.nullcontext():
@@ -216,7 +217,7 @@ def link(
             _shared["pairs"] = pairs[::step]
             sample = [
                 levels
-                for chunk in _each_chunk(
+                for chunk in each_chunk(
                     _compact_levels, _shared["pairs"], progress if step == 1 else None, processes
                 )
                 for levels in chunk
@@ -228,7 +229,7 @@ def link(
             found = [(float(p), n) for n, p in enumerate(table.posteriors(fitted)) if p >= threshold]
         else:
             _shared["pairs"] = pairs
-            found = [hit for chunk in _each_chunk(_above, pairs, progress, processes) for hit in chunk]
+            found = [hit for chunk in each_chunk(_above, pairs, progress, processes) for hit in chunk]
     finally:
         _shared.clear()
     chosen = matching.one_to_one((p, pairs[n][0], pairs[n][1]) for p, n in found)

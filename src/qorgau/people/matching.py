@@ -135,6 +135,27 @@ ORDER_LEVELS = {
     "swapped": L("swapped", 0.04, 0.04, 0.04, _("given name and surname swapped")),
 }
 
+FIELD_LEVELS = {
+    "iin": IIN_LEVELS,
+    "phone": PHONE_LEVELS,
+    "birth_date": DATE_LEVELS,
+    "birth_year": YEAR_LEVELS,
+    "sex": SEX_LEVELS,
+    "region": REGION_LEVELS,
+    "surname": SURNAME_LEVELS,
+    "given_name": GIVEN_LEVELS,
+    "patronymic": PATRONYMIC_LEVELS,
+    "order": ORDER_LEVELS,
+}
+
+
+def reason_text(code: str) -> str:
+    """A stored reason code ("iin:exact") in the active language; "" for a code no level has
+    (one stored before a level was renamed)."""
+    fieldname, _sep, key = code.partition(":")
+    level = FIELD_LEVELS.get(fieldname, {}).get(key)
+    return str(level.reason) if level and level.reason else ""
+
 
 # --- Records ----------------------------------------------------------------------------------------
 
@@ -378,11 +399,20 @@ class Comparison:
     probability: float
     levels: list[tuple[str, Level]] = field(default_factory=list)  # (field, level)
 
+    def _shown(self) -> list[tuple[str, Level]]:
+        shown = [(f, lvl, math.log(lvl.m / lvl.u)) for f, lvl in self.levels if lvl.reason]
+        return [(f, lvl) for f, lvl, _w in sorted(shown, key=lambda x: -abs(x[2]))]
+
     @property
     def reasons(self) -> list[str]:
         """What spoke for and against, strongest first ("same birth date; surname matches ...")."""
-        shown = [(lvl, math.log(lvl.m / lvl.u)) for _f, lvl in self.levels if lvl.reason]
-        return [str(lvl.reason) for lvl, _w in sorted(shown, key=lambda x: -abs(x[1]))]
+        return [str(lvl.reason) for _f, lvl in self._shown()]
+
+    @property
+    def reason_codes(self) -> list[str]:
+        """The reasons as codes ("birth_date:exact"), in the same order, to be stored and shown
+        later in the reader's language (``reason_text``)."""
+        return [f"{f}:{lvl.key}" for f, lvl in self._shown()]
 
     def explain(self) -> str:
         return "; ".join(self.reasons)

@@ -1,4 +1,4 @@
-"""`qorgau people link A.csv B.csv --out pairs.csv` | `import FILE --agency ID` | `reindex`.
+"""`qorgau people link A.csv B.csv --out pairs.csv` | `import FILE --agency ID` | `reindex` | `duplicates`.
 
 link: two registers in the file contract of ``people.linkage``; writes the pairs judged the same
 person, one-to-one, with a progress bar on stderr; touches no database; on any bad input a
@@ -6,6 +6,8 @@ message naming the file and line, and nothing written.
 import: matches a register against the persons of one agency (through the blind indexes) and
 reports what it linked (``record_id,person_id,probability`` with --out).
 reindex: rebuilds every person's blind indexes (after the index kinds or TOKEN_VERSION change).
+duplicates: the country-wide duplicate search of ``people.duplicates`` (also run nightly), with a
+progress bar per stage on stderr and a summary on stdout; it stores candidates, never merges.
 """
 
 import csv
@@ -15,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from qorgau.people import linkage, matching
@@ -38,6 +41,9 @@ class Command(BaseCommand):
         imp.add_argument("--out", help="write record_id,person_id,probability here")
         imp.add_argument("--threshold", type=float, default=None)
         sub.add_parser("reindex", help="Rebuild every person's blind indexes.")
+        dup = sub.add_parser("duplicates", help="Find probable duplicate survivors, for the review.")
+        dup.add_argument("--processes", type=int, default=None, help="cores to compare on (all)")
+        dup.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, action, **options):
         try:
@@ -105,3 +111,46 @@ class Command(BaseCommand):
             people.iterator(chunk_size=500), total=people.count(), unit="person", file=sys.stderr
         ):
             person_reindex(person)
+
+    def _duplicates(self, processes, no_progress, **options):
+        from qorgau.core.audit import audit_source
+        from qorgau.people.duplicates import find_duplicates
+
+        if processes is not None and processes < 1:
+            raise CommandError(_("--processes must be a whole number of at least 1."))
+        units = {"blocking": "step", "opening": "person", "comparing": "pair"}
+        bars: list = []
+
+        def stage(name, total):
+            for bar in bars:
+                bar.close()
+            bar = tqdm(  # on the command's own stderr (the stream itself: tqdm writes "\r" lines)
+                total=total, desc=name, unit=units.get(name, "it"), disable=no_progress, file=self.stderr._out
+            )
+            bars.append(bar)
+            return bar.update
+
+        token = audit_source.set("job")
+        try:
+            summary = find_duplicates(progress=stage, processes=processes)
+        finally:
+            audit_source.reset(token)
+            for bar in bars:
+                bar.close()
+        self.stdout.write(
+            _(
+                "%(survivors)d survivors; %(blocked)d pairs share a blocking key; %(compared)d pairs "
+                "compared (%(opened)d persons opened); %(stored)d pairs stored for review."
+            )
+            % {
+                "survivors": summary.survivors,
+                "blocked": summary.pairs_blocked,
+                "compared": summary.pairs_compared,
+                "opened": summary.persons_opened,
+                "stored": summary.pairs_stored,
+            }
+        )
+        self.stdout.write(
+            _("Seconds: %(stages)s.")
+            % {"stages": ", ".join(f"{name} {seconds:.1f}" for name, seconds in summary.seconds.items())}
+        )
