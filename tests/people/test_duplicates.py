@@ -115,7 +115,9 @@ def test_the_page_says_when_the_search_ran_and_plainly_when_it_has_not(team, ope
 def test_on_every_core_the_same_pairs_are_found(team, open_case, monkeypatch):
     worker, _supervisor = team
     open_case(worker), open_case(worker, survivor=LATIN)
-    open_case(worker, survivor={"given_name": "Дана", "other_names": [], "birth_date": date(1994, 7, 2), "iin": ""})
+    open_case(
+        worker, survivor={"given_name": "Дана", "other_names": [], "birth_date": date(1994, 7, 2), "iin": ""}
+    )
 
     def stored():
         return list(DuplicateCandidate.objects.values_list("person_a", "person_b", "probability", "reasons"))

@@ -46,4 +46,3 @@ def test_a_refused_form_comes_back_open_with_what_was_typed(pathway, login_clien
     plan = page.split('id="plan"', 1)[1].split("</section>", 1)[0]
     assert "<details open>" in plan and 'value="Safe-housing-goal-7"' in plan and 'name="action"' in plan
     assert 'name="delivered_on"' not in page  # the other folded forms stay folded
-

@@ -95,14 +95,14 @@ def _blocking_sql(collate: str) -> list[str]:
         "FROM dup_key b JOIN dup_key f ON f.n = b.n AND f.kind = 'name' WHERE b.kind = 'birth'",
         "CREATE INDEX dup_born_key ON dup_born (birth, name, n)",
         # Two full name tokens of the first NAME_TOKENS of a person (by digest) are one key.
-        "CREATE TEMPORARY TABLE dup_named AS WITH ranked AS (SELECT n, digest, "
+        "CREATE TEMPORARY TABLE dup_named AS WITH ranked AS (SELECT n, digest, "  # noqa: S608 (constants)
         "ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key WHERE kind = 'name') "
         "SELECT x.n, x.digest AS first, y.digest AS second FROM ranked x "
         f"JOIN ranked y ON y.n = x.n AND y.digest > x.digest WHERE x.k <= {NAME_TOKENS} AND y.k <= {NAME_TOKENS}",
         "CREATE INDEX dup_named_key ON dup_named (first, second, n)",
-        "CREATE TEMPORARY TABLE dup_common AS SELECT first, second FROM dup_named "
+        "CREATE TEMPORARY TABLE dup_common AS SELECT first, second FROM dup_named "  # noqa: S608 (constants)
         f"GROUP BY first, second HAVING COUNT(*) > {MAX_BLOCK}",
-        "CREATE TEMPORARY TABLE dup_busy_phone AS SELECT digest FROM dup_key WHERE kind = 'phone' "
+        "CREATE TEMPORARY TABLE dup_busy_phone AS SELECT digest FROM dup_key WHERE kind = 'phone' "  # noqa: S608 (constants)
         f"GROUP BY digest HAVING COUNT(*) > {MAX_BLOCK}",
         "CREATE TEMPORARY TABLE dup_blocked AS "
         "SELECT x.n AS a, y.n AS b FROM dup_key x JOIN dup_key y "
@@ -121,7 +121,16 @@ def _blocking_sql(collate: str) -> list[str]:
     ]
 
 
-_TEMPORARY = ("dup_pair", "dup_blocked", "dup_busy_phone", "dup_common", "dup_named", "dup_born", "dup_key", "dup_person")
+_TEMPORARY = (
+    "dup_pair",
+    "dup_blocked",
+    "dup_busy_phone",
+    "dup_common",
+    "dup_named",
+    "dup_born",
+    "dup_key",
+    "dup_person",
+)
 
 
 def _drop_temporary(cursor) -> None:
@@ -222,9 +231,7 @@ def find_duplicates(*, progress: Progress | None = None, processes: int | None =
     seconds["opening"] = time.perf_counter() - clock
     clock = time.perf_counter()
     gc.freeze()  # the forked workers then do not copy the prepared records by collecting them
-    _shared.update(
-        prepared=prepared, left=left, right=right, threshold=settings.QORGAU_MATCH_THRESHOLD
-    )
+    _shared.update(prepared=prepared, left=left, right=right, threshold=settings.QORGAU_MATCH_THRESHOLD)
     try:
         found = [
             hit
