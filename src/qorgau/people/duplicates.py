@@ -66,11 +66,11 @@ _shared: dict = {}  # what the forked comparing workers read: prepared records, 
 
 def _scored(bounds: tuple[int, int]) -> list[tuple[int, float, list[str]]]:
     prepared, left, right = _shared["prepared"], _shared["left"], _shared["right"]
-    threshold, compare = _shared["threshold"], matching.DEFAULT.compare
+    threshold, above = _shared["threshold"], matching.DEFAULT.compare_above
     out = []
     for k in range(*bounds):
-        result = compare(prepared[left[k]], prepared[right[k]])
-        if result.probability >= threshold:
+        result = above(prepared[left[k]], prepared[right[k]], threshold)
+        if result is not None:
             out.append((k, result.probability, result.reason_codes))
     return out
 

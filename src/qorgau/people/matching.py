@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -171,6 +172,7 @@ class NamePart:
         return len(self.fold) == 1
 
 
+@functools.lru_cache(maxsize=262144)  # names repeat a lot: fold each spelling once
 def name_part(text: str) -> NamePart | None:
     """The folded form of one name field (all its pieces joined, particles and dots dropped)."""
     pieces = []
@@ -317,6 +319,9 @@ def _one_apart(a: str, b: str) -> bool:
     """Same length, and one digit different or two adjacent digits swapped."""
     if len(a) != len(b):
         return False
+    differing = sum(map(operator.ne, a, b))  # in C: most pairs compared differ in many digits
+    if differing not in (1, 2):
+        return False
     diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(diff) == 1:
         return True
@@ -434,6 +439,7 @@ class Matcher:
     ):
         self.frequencies = frequencies
         self.priors = priors or PRIORS
+        self._log_priors = tuple(math.log(self.priors[c]) for c in ("m", "r", "u"))
         # m re-estimated on the data being linked (people.estimate), by (field, level key)
         self.log_m = {key: math.log(value) for key, value in (m or {}).items()}
 
@@ -461,7 +467,8 @@ class Matcher:
             out.append(("order", ORDER_LEVELS["swapped" if swapped else "kept"]))
         return out
 
-    def compare(self, a: Prepared, b: Prepared) -> Comparison:
+    def _numbers(self, a: Prepared, b: Prepared) -> list[tuple[str, Level]]:
+        """The levels of every field but the names (cheap to compare)."""
         levels: list[tuple[str, Level]] = []
         for name, table, key in (
             ("iin", IIN_LEVELS, compare_iin(a.iin, b.iin)),
@@ -480,12 +487,36 @@ class Matcher:
             key = compare_years(a.year, b.year)
             if key:
                 levels.append(("birth_year", YEAR_LEVELS[key]))
+        return levels
+
+    def _named(self, a: Prepared, b: Prepared, levels: list[tuple[str, Level]]) -> Comparison:
         kept = self._names(a, b, False)
         if all(lvl.key in ("exact", "root", "kept") for _f, lvl in kept):
             levels += kept
         else:
             levels += max(kept, self._names(a, b, True), key=_log_ratio)
         return Comparison(self.posterior(levels), levels)
+
+    def compare(self, a: Prepared, b: Prepared) -> Comparison:
+        return self._named(a, b, self._numbers(a, b))
+
+    def compare_above(self, a: Prepared, b: Prepared, threshold: float) -> Comparison | None:
+        """``compare(a, b)`` when its probability reaches ``threshold``, else None — and None
+        without comparing the names when even names agreeing in full could not lift the pair
+        there (the duplicate search's many pairs of two women who share a name and nothing
+        else). The same answer as ``compare``, only sooner."""
+        levels = self._numbers(a, b)
+        if self.frequencies is None and not self.log_m:  # the names' best levels are the tables'
+            lm, lr, lu = self._log_priors
+            for _name, level in levels:
+                m, r, u = level.logs
+                lm, lr, lu = lm + m, lr + r, lu + u
+            against_r = min(lr - lm - _NAMES_BEST_MR, 700.0)
+            against_u = min(lu - lm - _NAMES_BEST_MU, 700.0)
+            if 1.0 / (1.0 + math.exp(against_r) + math.exp(against_u)) < threshold:
+                return None
+        result = self._named(a, b, levels)
+        return result if result.probability >= threshold else None
 
     def posterior(self, levels: list[tuple[str, Level]]) -> float:
         lm, lr, lu = (math.log(self.priors[c]) for c in ("m", "r", "u"))
@@ -500,6 +531,16 @@ class Matcher:
 
 def _log_ratio(levels: list[tuple[str, Level]]) -> float:
     return sum(lvl.logs[0] - lvl.logs[2] for _f, lvl in levels)
+
+
+def _names_best(against: int) -> float:
+    """The most the name fields can add to log m - log r (against=1) or log m - log u (2): each
+    name field at its best level, or left out (missing) when every level speaks against."""
+    tables = (SURNAME_LEVELS, GIVEN_LEVELS, PATRONYMIC_LEVELS, ORDER_LEVELS)
+    return sum(max(0.0, *(lvl.logs[0] - lvl.logs[against] for lvl in t.values())) for t in tables)
+
+
+_NAMES_BEST_MR, _NAMES_BEST_MU = _names_best(1), _names_best(2)
 
 
 DEFAULT = Matcher()
