@@ -50,9 +50,9 @@ def _live_review(actor) -> tuple[int, int]:
 
     people = {
         p.pk: p
-        for p in Person.objects.filter(case__holding_agency_id=actor.agency_id, role="survivor").select_related(
-            "case"
-        )
+        for p in Person.objects.filter(
+            case__holding_agency_id=actor.agency_id, role="survivor"
+        ).select_related("case")
     }
     decided = set(
         PairDecision.objects.filter(undone_at__isnull=True, person_a__in=list(people)).values_list(
@@ -109,7 +109,9 @@ def run(*, processes: int | None, pages: int, baseline: bool) -> None:
     # The supervisor of the agency with the most stored pairs, else the first.
     busiest = max(
         supervisors,
-        key=lambda u: DuplicateCandidate.objects.filter(person_a__case__holding_agency_id=u.agency_id).count(),
+        key=lambda u: DuplicateCandidate.objects.filter(
+            person_a__case__holding_agency_id=u.agency_id
+        ).count(),
     )
     times = []
     for _ in range(pages):

@@ -206,10 +206,23 @@ def test_compare_above_answers_as_compare_does_only_sooner():
         "given_name": ["Айгүл", "AIGUL", "Aigül", "Айгуль", "Дана", "Әсел", "", "А."],
         "surname": ["Жандосова", "ZHANDOSOVA", "Жандосов", "Жандасова", "Серікова", ""],
         "patronymic": ["Қайратқызы", "Кайратовна", "Бериковна", ""],
-        "birth_date": [date(1990, 3, 14), date(1990, 3, 24), date(1991, 3, 14), date(1990, 5, 7), date(1990, 7, 5), None],  # fmt: skip
+        "birth_date": [
+            date(1990, 3, 14),
+            date(1990, 3, 24),
+            date(1991, 3, 14),
+            date(1990, 5, 7),
+            date(1990, 7, 5),
+            None,
+        ],
         "birth_year": [None, 1990, 1991],
         "sex": ["F", "M", ""],
-        "iin": [IIN, IIN[:5] + IIN[6] + IIN[5] + IIN[7:], make_iin(date(1990, 3, 14), "F", 124), make_iin(date(1994, 7, 2), "F", 9), ""],  # fmt: skip
+        "iin": [
+            IIN,
+            IIN[:5] + IIN[6] + IIN[5] + IIN[7:],
+            make_iin(date(1990, 3, 14), "F", 124),
+            make_iin(date(1994, 7, 2), "F", 9),
+            "",
+        ],
         "phones": [("77000000101",), ("77000000102",), ("77001234567",), ()],
         "region": ["75", "11", ""],
     }

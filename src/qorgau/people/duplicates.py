@@ -85,21 +85,25 @@ def _blocking_sql(collate: str) -> list[str]:
         f"CREATE TEMPORARY TABLE dup_person AS SELECT ROW_NUMBER() OVER (ORDER BY id) AS n, id, case_id "  # noqa: S608 (table names from the models)
         f"FROM {person} WHERE role = 'survivor'",
         "CREATE UNIQUE INDEX dup_person_n ON dup_person (n)",
+        "ANALYZE dup_person",  # temporary tables get no autovacuum: the planner needs their sizes
         # The keys of survivors only: IIN, phone, birth date, full name tokens (f:).
         f"CREATE TEMPORARY TABLE dup_key AS SELECT p.n, i.kind, i.digest {collate} AS digest "  # noqa: S608
         f"FROM {index} i JOIN dup_person p ON p.id = i.person_id "
         "WHERE i.kind IN ('iin', 'phone', 'birth') OR (i.kind = 'name' AND i.digest LIKE 'f:%')",
         "CREATE INDEX dup_key_kind_digest ON dup_key (kind, digest, n)",
+        "ANALYZE dup_key",
         # Birth date and one full name token together are one key.
         "CREATE TEMPORARY TABLE dup_born AS SELECT b.n, b.digest AS birth, f.digest AS name "
         "FROM dup_key b JOIN dup_key f ON f.n = b.n AND f.kind = 'name' WHERE b.kind = 'birth'",
         "CREATE INDEX dup_born_key ON dup_born (birth, name, n)",
+        "ANALYZE dup_born",
         # Two full name tokens of the first NAME_TOKENS of a person (by digest) are one key.
         "CREATE TEMPORARY TABLE dup_named AS WITH ranked AS (SELECT n, digest, "  # noqa: S608 (constants)
         "ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key WHERE kind = 'name') "
         "SELECT x.n, x.digest AS first, y.digest AS second FROM ranked x "
         f"JOIN ranked y ON y.n = x.n AND y.digest > x.digest WHERE x.k <= {NAME_TOKENS} AND y.k <= {NAME_TOKENS}",
         "CREATE INDEX dup_named_key ON dup_named (first, second, n)",
+        "ANALYZE dup_named",
         "CREATE TEMPORARY TABLE dup_common AS SELECT first, second FROM dup_named "  # noqa: S608 (constants)
         f"GROUP BY first, second HAVING COUNT(*) > {MAX_BLOCK}",
         "CREATE TEMPORARY TABLE dup_busy_phone AS SELECT digest FROM dup_key WHERE kind = 'phone' "  # noqa: S608 (constants)
@@ -148,7 +152,7 @@ def _candidate_pairs(cursor) -> tuple[int, int, array, array]:
     survivors = cursor.fetchone()[0]
     cursor.execute("SELECT COUNT(*) FROM dup_blocked")
     blocked = cursor.fetchone()[0]
-    left, right = array("l"), array("l")
+    left, right = array("i"), array("i")
     cursor.execute("SELECT a, b FROM dup_pair ORDER BY a, b")
     while rows := cursor.fetchmany(FETCH):
         for a, b in rows:
@@ -181,12 +185,9 @@ def _opened(bounds: tuple[int, int]) -> list[tuple[int, matching.Prepared]]:
 _EMPTY = matching.Record()
 
 
-def _open(
-    cursor, left: array, right: array, update: Callable[[int], None], processes: int
-) -> tuple[dict, dict]:
-    """{number: prepared record} and {number: person id} of the persons in some pair; nobody
-    else is opened. Read sealed OPEN_CHUNK at a time, decrypted on every core."""
-    wanted = sorted(set(left) | set(right))
+def _open(cursor, wanted: list[int], update: Callable[[int], None], processes: int) -> tuple[dict, dict]:
+    """{number: prepared record} and {number: person id} of the persons wanted (those in some
+    pair); nobody else is opened. Read sealed OPEN_CHUNK at a time, decrypted on every core."""
     ids: dict = {}
     cursor.execute("SELECT n, id FROM dup_person")
     while rows := cursor.fetchmany(FETCH):
@@ -224,8 +225,10 @@ def find_duplicates(*, progress: Progress | None = None, processes: int | None =
             survivors, blocked, left, right = _candidate_pairs(cursor)
             seconds["blocking"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            opened = len(set(left) | set(right))
-            prepared, ids = _open(cursor, left, right, progress("opening", opened), processes)
+            wanted = sorted(set(left).union(right))
+            opened = len(wanted)
+            prepared, ids = _open(cursor, wanted, progress("opening", opened), processes)
+            del wanted
         finally:
             _drop_temporary(cursor)
     seconds["opening"] = time.perf_counter() - clock
