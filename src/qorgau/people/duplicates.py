@@ -152,13 +152,31 @@ def _candidate_pairs(cursor) -> tuple[int, int, array, array]:
     survivors = cursor.fetchone()[0]
     cursor.execute("SELECT COUNT(*) FROM dup_blocked")
     blocked = cursor.fetchone()[0]
-    left, right = array("i"), array("i")
-    cursor.execute("SELECT a, b FROM dup_pair ORDER BY a, b")
-    while rows := cursor.fetchmany(FETCH):
-        for a, b in rows:
-            left.append(a)
-            right.append(b)
+    left, right = _read_pairs(cursor, "SELECT a, b FROM dup_pair ORDER BY a, b")
     return survivors, blocked, left, right
+
+
+def _read_pairs(cursor, query: str) -> tuple[array, array]:
+    """The pairs as two arrays of 32-bit numbers. On PostgreSQL by COPY, parsed a block at a
+    time: tens of millions of rows as Python tuples (or a client-side result) would not fit."""
+    left, right = array("i"), array("i")
+    if connection.vendor != "postgresql":
+        cursor.execute(query)
+        while rows := cursor.fetchmany(FETCH):
+            for a, b in rows:
+                left.append(a)
+                right.append(b)
+        return left, right
+    carry = b""
+    with cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
+        for block in copy:
+            text = carry + bytes(block)
+            cut = text.rfind(b"\n") + 1
+            carry = text[cut:]
+            numbers = array("i", map(int, text[:cut].split()))
+            left.extend(numbers[0::2])
+            right.extend(numbers[1::2])
+    return left, right
 
 
 SEALED = ("family_name", "given_name", "patronymic", "birth_date", "iin", "phones")
