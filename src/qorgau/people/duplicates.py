@@ -40,7 +40,8 @@ from qorgau.people.selectors import MAX_BLOCK, person_record
 NAME_TOKENS = 8  # a person's full name tokens (by digest) that make pairs of tokens, as in the review
 OPEN_CHUNK = 2000  # persons decrypted per query
 COMPARE_CHUNK = 5000  # pairs per task of the pool
-FETCH = 50_000  # pair rows read from the database at a time
+FETCH = 50_000  # rows read from the database at a time
+PAIRS_PER_ROW_PERSONS = 1000  # the pairs of this many persons (as the first) come in one text
 
 # A stage's name and its total (None when unknown) -> a function taking how many more are done.
 Progress = Callable[[str, int | None], Callable[[int], None]]
@@ -90,33 +91,27 @@ def _blocking_sql(collate: str) -> list[str]:
         f"CREATE TEMPORARY TABLE dup_key AS SELECT p.n, i.kind, i.digest {collate} AS digest "  # noqa: S608
         f"FROM {index} i JOIN dup_person p ON p.id = i.person_id "
         "WHERE i.kind IN ('iin', 'phone', 'birth') OR (i.kind = 'name' AND i.digest LIKE 'f:%')",
-        "CREATE INDEX dup_key_kind_digest ON dup_key (kind, digest, n)",
+        "CREATE INDEX dup_key_n ON dup_key (n, kind)",
         "ANALYZE dup_key",
-        # Birth date and one full name token together are one key.
-        "CREATE TEMPORARY TABLE dup_born AS SELECT b.n, b.digest AS birth, f.digest AS name "
-        "FROM dup_key b JOIN dup_key f ON f.n = b.n AND f.kind = 'name' WHERE b.kind = 'birth'",
-        "CREATE INDEX dup_born_key ON dup_born (birth, name, n)",
-        "ANALYZE dup_born",
-        # Two full name tokens of the first NAME_TOKENS of a person (by digest) are one key.
-        "CREATE TEMPORARY TABLE dup_named AS WITH ranked AS (SELECT n, digest, "  # noqa: S608 (constants)
-        "ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key WHERE kind = 'name') "
-        "SELECT x.n, x.digest AS first, y.digest AS second FROM ranked x "
-        f"JOIN ranked y ON y.n = x.n AND y.digest > x.digest WHERE x.k <= {NAME_TOKENS} AND y.k <= {NAME_TOKENS}",
-        "CREATE INDEX dup_named_key ON dup_named (first, second, n)",
-        "ANALYZE dup_named",
-        "CREATE TEMPORARY TABLE dup_common AS SELECT first, second FROM dup_named "  # noqa: S608 (constants)
-        f"GROUP BY first, second HAVING COUNT(*) > {MAX_BLOCK}",
-        "CREATE TEMPORARY TABLE dup_busy_phone AS SELECT digest FROM dup_key WHERE kind = 'phone' "  # noqa: S608 (constants)
-        f"GROUP BY digest HAVING COUNT(*) > {MAX_BLOCK}",
-        "CREATE TEMPORARY TABLE dup_blocked AS "
-        "SELECT x.n AS a, y.n AS b FROM dup_key x JOIN dup_key y "
-        "ON y.kind = x.kind AND y.digest = x.digest AND y.n > x.n WHERE x.kind IN ('iin', 'phone') "
-        "AND NOT EXISTS (SELECT 1 FROM dup_busy_phone c WHERE x.kind = 'phone' AND c.digest = x.digest) "
-        "UNION SELECT x.n, y.n FROM dup_born x JOIN dup_born y "
-        "ON y.birth = x.birth AND y.name = x.name AND y.n > x.n "
-        "UNION SELECT x.n, y.n FROM dup_named x JOIN dup_named y "
-        "ON y.first = x.first AND y.second = x.second AND y.n > x.n "
-        "WHERE NOT EXISTS (SELECT 1 FROM dup_common c WHERE c.first = x.first AND c.second = x.second)",
+        # Every blocking key as (rule, first, second): an IIN or a phone; a birth date with one
+        # full name token; two full name tokens of the first NAME_TOKENS of a person (by digest).
+        "CREATE TEMPORARY TABLE dup_keyed AS "
+        "SELECT n, kind AS rule, digest AS first, '' AS second FROM dup_key WHERE kind IN ('iin', 'phone') "
+        "UNION ALL SELECT b.n, 'birth', b.digest, f.digest FROM dup_key b "
+        "JOIN dup_key f ON f.n = b.n AND f.kind = 'name' WHERE b.kind = 'birth' "
+        "UNION ALL SELECT x.n, 'names', x.digest, y.digest FROM ("
+        "SELECT n, digest, ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key WHERE kind = 'name'"
+        ") x JOIN (SELECT n, digest, ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key "
+        f"WHERE kind = 'name') y ON y.n = x.n AND y.digest > x.digest WHERE x.k <= {NAME_TOKENS} AND y.k <= {NAME_TOKENS}",
+        # The keys held by two survivors or more, numbered (joins on a number, not on digests);
+        # a phone or a pair of name tokens held by more than MAX_BLOCK is too common to say anything.
+        "CREATE TEMPORARY TABLE dup_member AS SELECT n, DENSE_RANK() OVER (ORDER BY rule, first, second) AS key "
+        "FROM (SELECT n, rule, first, second, COUNT(*) OVER (PARTITION BY rule, first, second) AS size "
+        f"FROM dup_keyed) s WHERE size >= 2 AND (rule IN ('iin', 'birth') OR size <= {MAX_BLOCK})",
+        "CREATE INDEX dup_member_key ON dup_member (key, n)",
+        "ANALYZE dup_member",
+        "CREATE TEMPORARY TABLE dup_blocked AS SELECT DISTINCT x.n AS a, y.n AS b FROM dup_member x "
+        "JOIN dup_member y ON y.key = x.key AND y.n > x.n",
         # Not within one case, and not a pair a supervisor has decided.
         "CREATE TEMPORARY TABLE dup_pair AS SELECT k.a, k.b FROM dup_blocked k "  # noqa: S608
         "JOIN dup_person pa ON pa.n = k.a JOIN dup_person pb ON pb.n = k.b "
@@ -125,16 +120,7 @@ def _blocking_sql(collate: str) -> list[str]:
     ]
 
 
-_TEMPORARY = (
-    "dup_pair",
-    "dup_blocked",
-    "dup_busy_phone",
-    "dup_common",
-    "dup_named",
-    "dup_born",
-    "dup_key",
-    "dup_person",
-)
+_TEMPORARY = ("dup_pair", "dup_blocked", "dup_member", "dup_keyed", "dup_key", "dup_person")
 
 
 def _drop_temporary(cursor) -> None:
@@ -152,28 +138,29 @@ def _candidate_pairs(cursor) -> tuple[int, int, array, array]:
     survivors = cursor.fetchone()[0]
     cursor.execute("SELECT COUNT(*) FROM dup_blocked")
     blocked = cursor.fetchone()[0]
-    left, right = _read_pairs(cursor, "SELECT a, b FROM dup_pair ORDER BY a, b")
+    left, right = _read_pairs(cursor)
     return survivors, blocked, left, right
 
 
-def _read_pairs(cursor, query: str) -> tuple[array, array]:
-    """The pairs as two arrays of 32-bit numbers. On PostgreSQL by COPY, parsed a block at a
-    time: tens of millions of rows as Python tuples (or a client-side result) would not fit."""
+def _read_pairs(cursor) -> tuple[array, array]:
+    """The pairs (a, b) of dup_pair in order, as two arrays of 32-bit numbers. On PostgreSQL a
+    row holds the pairs of a range of persons as one text: tens of millions of rows, each a
+    Python tuple (or a client-side result), would cost more than the comparing."""
     left, right = array("i"), array("i")
     if connection.vendor != "postgresql":
-        cursor.execute(query)
+        cursor.execute("SELECT a, b FROM dup_pair ORDER BY a, b")
         while rows := cursor.fetchmany(FETCH):
             for a, b in rows:
                 left.append(a)
                 right.append(b)
         return left, right
-    carry = b""
-    with cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
-        for block in copy:
-            text = carry + bytes(block)
-            cut = text.rfind(b"\n") + 1
-            carry = text[cut:]
-            numbers = array("i", map(int, text[:cut].split()))
+    cursor.execute(
+        "SELECT string_agg(a::text || ' ' || b::text, ' ' ORDER BY a, b) FROM dup_pair "
+        f"GROUP BY a / {PAIRS_PER_ROW_PERSONS} ORDER BY a / {PAIRS_PER_ROW_PERSONS}"
+    )
+    while rows := cursor.fetchmany(16):
+        for (text,) in rows:
+            numbers = array("i", map(int, text.split()))
             left.extend(numbers[0::2])
             right.extend(numbers[1::2])
     return left, right
