@@ -95,7 +95,7 @@ def _blocking_sql(collate: str) -> list[str]:
         "ANALYZE dup_key",
         # Every blocking key as (rule, first, second): an IIN or a phone; a birth date with one
         # full name token; two full name tokens of the first NAME_TOKENS of a person (by digest).
-        "CREATE TEMPORARY TABLE dup_keyed AS "
+        "CREATE TEMPORARY TABLE dup_keyed AS "  # noqa: S608 (constants)
         "SELECT n, kind AS rule, digest AS first, '' AS second FROM dup_key WHERE kind IN ('iin', 'phone') "
         "UNION ALL SELECT b.n, 'birth', b.digest, f.digest FROM dup_key b "
         "JOIN dup_key f ON f.n = b.n AND f.kind = 'name' WHERE b.kind = 'birth' "
@@ -105,7 +105,7 @@ def _blocking_sql(collate: str) -> list[str]:
         f"WHERE kind = 'name') y ON y.n = x.n AND y.digest > x.digest WHERE x.k <= {NAME_TOKENS} AND y.k <= {NAME_TOKENS}",
         # The keys held by two survivors or more, numbered (joins on a number, not on digests);
         # a phone or a pair of name tokens held by more than MAX_BLOCK is too common to say anything.
-        "CREATE TEMPORARY TABLE dup_member AS SELECT n, DENSE_RANK() OVER (ORDER BY rule, first, second) AS key "
+        "CREATE TEMPORARY TABLE dup_member AS SELECT n, DENSE_RANK() OVER (ORDER BY rule, first, second) AS key "  # noqa: S608 (constants)
         "FROM (SELECT n, rule, first, second, COUNT(*) OVER (PARTITION BY rule, first, second) AS size "
         f"FROM dup_keyed) s WHERE size >= 2 AND (rule IN ('iin', 'birth') OR size <= {MAX_BLOCK})",
         "CREATE INDEX dup_member_key ON dup_member (key, n)",
@@ -155,7 +155,7 @@ def _read_pairs(cursor) -> tuple[array, array]:
                 right.append(b)
         return left, right
     cursor.execute(
-        "SELECT string_agg(a::text || ' ' || b::text, ' ' ORDER BY a, b) FROM dup_pair "
+        "SELECT string_agg(a::text || ' ' || b::text, ' ' ORDER BY a, b) FROM dup_pair "  # noqa: S608 (constants)
         f"GROUP BY a / {PAIRS_PER_ROW_PERSONS} ORDER BY a / {PAIRS_PER_ROW_PERSONS}"
     )
     while rows := cursor.fetchmany(16):
