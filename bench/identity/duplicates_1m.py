@@ -94,8 +94,8 @@ def run(*, processes: int | None, pages: int, baseline: bool) -> None:
         + ")"
     )
     print(
-        f"  {summary.survivors} survivors, {summary.pairs_blocked} pairs share a blocking key, "
-        f"{summary.pairs_compared} compared ({summary.pairs_compared / max(summary.seconds['comparing'], 1e-9):.0f}"
+        f"  {summary.survivors} survivors, "
+        f"{summary.pairs_compared} pairs compared ({summary.pairs_compared / max(summary.seconds['comparing'], 1e-9):.0f}"
         f" pairs/s), {summary.persons_opened} persons opened, {summary.pairs_stored} pairs stored"
     )
     print(

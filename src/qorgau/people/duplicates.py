@@ -26,6 +26,7 @@ import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -40,8 +41,8 @@ from qorgau.people.selectors import MAX_BLOCK, person_record
 NAME_TOKENS = 8  # a person's full name tokens (by digest) that make pairs of tokens, as in the review
 OPEN_CHUNK = 2000  # persons decrypted per query
 COMPARE_CHUNK = 5000  # pairs per task of the pool
-FETCH = 50_000  # rows read from the database at a time
-PAIRS_PER_ROW_PERSONS = 1000  # the pairs of this many persons (as the first) come in one text
+FETCH = 20_000  # rows read from the database at a time
+WORK_MEM = "256MB"  # PostgreSQL's memory per sort or hash while blocking
 
 # A stage's name and its total (None when unknown) -> a function taking how many more are done.
 Progress = Callable[[str, int | None], Callable[[int], None]]
@@ -50,7 +51,6 @@ Progress = Callable[[str, int | None], Callable[[int], None]]
 @dataclass
 class Summary:
     survivors: int
-    pairs_blocked: int  # sharing a blocking key, before the case and decision filters
     pairs_compared: int
     persons_opened: int
     pairs_stored: int
@@ -77,18 +77,20 @@ def _scored(bounds: tuple[int, int]) -> list[tuple[int, float, list[str]]]:
 
 
 def _blocking_sql(collate: str) -> list[str]:
-    """Statements that leave the candidate pairs in the temporary table dup_pair (a, b: numbers
-    of dup_person, a < b, so a pair has one spelling and it is PairDecision's: ids in order)."""
+    """Statements that leave the blocking keys in the temporary table dup_member (n, c, key: the
+    survivor's number, her case's number, the key's number) and the decided pairs in dup_decided.
+    Numbers follow the ids, so a < b is PairDecision's spelling of a pair (ids in order)."""
     person = connection.ops.quote_name(Person._meta.db_table)
     index = connection.ops.quote_name(PersonIndex._meta.db_table)
     decision = connection.ops.quote_name(PairDecision._meta.db_table)
     return [
-        f"CREATE TEMPORARY TABLE dup_person AS SELECT ROW_NUMBER() OVER (ORDER BY id) AS n, id, case_id "  # noqa: S608 (table names from the models)
-        f"FROM {person} WHERE role = 'survivor'",
+        "CREATE TEMPORARY TABLE dup_person AS SELECT ROW_NUMBER() OVER (ORDER BY id) AS n, "  # noqa: S608 (table names from the models)
+        f"DENSE_RANK() OVER (ORDER BY case_id) AS c, id FROM {person} WHERE role = 'survivor'",
         "CREATE UNIQUE INDEX dup_person_n ON dup_person (n)",
+        "CREATE UNIQUE INDEX dup_person_id ON dup_person (id)",
         "ANALYZE dup_person",  # temporary tables get no autovacuum: the planner needs their sizes
         # The keys of survivors only: IIN, phone, birth date, full name tokens (f:).
-        f"CREATE TEMPORARY TABLE dup_key AS SELECT p.n, i.kind, i.digest {collate} AS digest "  # noqa: S608
+        f"CREATE TEMPORARY TABLE dup_key AS SELECT p.n, p.c, i.kind, i.digest {collate} AS digest "  # noqa: S608
         f"FROM {index} i JOIN dup_person p ON p.id = i.person_id "
         "WHERE i.kind IN ('iin', 'phone', 'birth') OR (i.kind = 'name' AND i.digest LIKE 'f:%')",
         "CREATE INDEX dup_key_n ON dup_key (n, kind)",
@@ -96,31 +98,34 @@ def _blocking_sql(collate: str) -> list[str]:
         # Every blocking key as (rule, first, second): an IIN or a phone; a birth date with one
         # full name token; two full name tokens of the first NAME_TOKENS of a person (by digest).
         "CREATE TEMPORARY TABLE dup_keyed AS "  # noqa: S608 (constants)
-        "SELECT n, kind AS rule, digest AS first, '' AS second FROM dup_key WHERE kind IN ('iin', 'phone') "
-        "UNION ALL SELECT b.n, 'birth', b.digest, f.digest FROM dup_key b "
+        "SELECT n, c, kind AS rule, digest AS first, '' AS second FROM dup_key WHERE kind IN ('iin', 'phone') "
+        "UNION ALL SELECT b.n, b.c, 'birth', b.digest, f.digest FROM dup_key b "
         "JOIN dup_key f ON f.n = b.n AND f.kind = 'name' WHERE b.kind = 'birth' "
-        "UNION ALL SELECT x.n, 'names', x.digest, y.digest FROM ("
-        "SELECT n, digest, ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key WHERE kind = 'name'"
+        "UNION ALL SELECT x.n, x.c, 'names', x.digest, y.digest FROM ("
+        "SELECT n, c, digest, ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key WHERE kind = 'name'"
         ") x JOIN (SELECT n, digest, ROW_NUMBER() OVER (PARTITION BY n ORDER BY digest) AS k FROM dup_key "
         f"WHERE kind = 'name') y ON y.n = x.n AND y.digest > x.digest WHERE x.k <= {NAME_TOKENS} AND y.k <= {NAME_TOKENS}",
         # The keys held by two survivors or more, numbered (joins on a number, not on digests);
         # a phone or a pair of name tokens held by more than MAX_BLOCK is too common to say anything.
-        "CREATE TEMPORARY TABLE dup_member AS SELECT n, DENSE_RANK() OVER (ORDER BY rule, first, second) AS key "  # noqa: S608 (constants)
-        "FROM (SELECT n, rule, first, second, COUNT(*) OVER (PARTITION BY rule, first, second) AS size "
+        "CREATE TEMPORARY TABLE dup_member AS SELECT n, c, DENSE_RANK() OVER (ORDER BY rule, first, second) AS key "  # noqa: S608 (constants)
+        "FROM (SELECT n, c, rule, first, second, COUNT(*) OVER (PARTITION BY rule, first, second) AS size "
         f"FROM dup_keyed) s WHERE size >= 2 AND (rule IN ('iin', 'birth') OR size <= {MAX_BLOCK})",
         "CREATE INDEX dup_member_key ON dup_member (key, n)",
         "ANALYZE dup_member",
-        "CREATE TEMPORARY TABLE dup_blocked AS SELECT DISTINCT x.n AS a, y.n AS b FROM dup_member x "
-        "JOIN dup_member y ON y.key = x.key AND y.n > x.n",
-        # Not within one case, and not a pair a supervisor has decided.
-        "CREATE TEMPORARY TABLE dup_pair AS SELECT k.a, k.b FROM dup_blocked k "  # noqa: S608
-        "JOIN dup_person pa ON pa.n = k.a JOIN dup_person pb ON pb.n = k.b "
-        "WHERE pa.case_id <> pb.case_id AND NOT EXISTS (SELECT 1 FROM "
-        f"{decision} d WHERE d.undone_at IS NULL AND d.person_a_id = pa.id AND d.person_b_id = pb.id)",
+        # The pairs a supervisor has decided (a few): never compared again while the decision stands.
+        "CREATE TEMPORARY TABLE dup_decided AS SELECT pa.n AS a, pb.n AS b FROM "  # noqa: S608
+        f"{decision} d JOIN dup_person pa ON pa.id = d.person_a_id JOIN dup_person pb ON pb.id = d.person_b_id "
+        "WHERE d.undone_at IS NULL",
     ]
 
 
-_TEMPORARY = ("dup_pair", "dup_blocked", "dup_member", "dup_keyed", "dup_key", "dup_person")
+# Pairs sharing a key, not within one case, not decided; on PostgreSQL one row per first person
+# with her partners as one text (tens of millions of pairs as rows would cost more than comparing).
+_PAIRS = (
+    "FROM dup_member x JOIN dup_member y ON y.key = x.key AND y.n > x.n AND y.c <> x.c "
+    "WHERE NOT EXISTS (SELECT 1 FROM dup_decided d WHERE d.a = x.n AND d.b = y.n)"
+)
+_TEMPORARY = ("dup_decided", "dup_member", "dup_keyed", "dup_key", "dup_person")
 
 
 def _drop_temporary(cursor) -> None:
@@ -128,42 +133,35 @@ def _drop_temporary(cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _candidate_pairs(cursor) -> tuple[int, int, array, array]:
-    """(survivors, pairs blocked, a, b): the candidate pairs as two arrays of person numbers."""
-    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""  # Python's order of text
+def _candidate_pairs(cursor) -> tuple[int, array, array]:
+    """(survivors, a, b): the candidate pairs as two arrays of person numbers."""
+    postgres = connection.vendor == "postgresql"
     _drop_temporary(cursor)
-    for statement in _blocking_sql(collate):
-        cursor.execute(statement)
-    cursor.execute("SELECT COUNT(*) FROM dup_person")
-    survivors = cursor.fetchone()[0]
-    cursor.execute("SELECT COUNT(*) FROM dup_blocked")
-    blocked = cursor.fetchone()[0]
-    left, right = _read_pairs(cursor)
-    return survivors, blocked, left, right
-
-
-def _read_pairs(cursor) -> tuple[array, array]:
-    """The pairs (a, b) of dup_pair in order, as two arrays of 32-bit numbers. On PostgreSQL a
-    row holds the pairs of a range of persons as one text: tens of millions of rows, each a
-    Python tuple (or a client-side result), would cost more than the comparing."""
-    left, right = array("i"), array("i")
-    if connection.vendor != "postgresql":
-        cursor.execute("SELECT a, b FROM dup_pair ORDER BY a, b")
-        while rows := cursor.fetchmany(FETCH):
-            for a, b in rows:
-                left.append(a)
-                right.append(b)
-        return left, right
-    cursor.execute(
-        "SELECT string_agg(a::text || ' ' || b::text, ' ' ORDER BY a, b) FROM dup_pair "  # noqa: S608 (constants)
-        f"GROUP BY a / {PAIRS_PER_ROW_PERSONS} ORDER BY a / {PAIRS_PER_ROW_PERSONS}"
-    )
-    while rows := cursor.fetchmany(16):
-        for (text,) in rows:
-            numbers = array("i", map(int, text.split()))
-            left.extend(numbers[0::2])
-            right.extend(numbers[1::2])
-    return left, right
+    if postgres:  # a batch's sorts and hashes in memory, not on disk
+        cursor.execute(f"SET work_mem = '{WORK_MEM}'")
+    try:
+        for statement in _blocking_sql(' COLLATE "C"' if postgres else ""):  # Python's order of text
+            cursor.execute(statement)
+        cursor.execute("SELECT COUNT(*) FROM dup_person")
+        survivors = cursor.fetchone()[0]
+        left, right = array("i"), array("i")
+        if postgres:
+            cursor.execute(f"SELECT x.n, string_agg(DISTINCT y.n::text, ' ') {_PAIRS} GROUP BY x.n")
+            while rows := cursor.fetchmany(FETCH):
+                for a, partners in rows:
+                    numbers = array("i", map(int, partners.split()))
+                    left.extend(repeat(a, len(numbers)))
+                    right.extend(numbers)
+        else:
+            cursor.execute(f"SELECT DISTINCT x.n, y.n {_PAIRS}")
+            while rows := cursor.fetchmany(FETCH):
+                for a, b in rows:
+                    left.append(a)
+                    right.append(b)
+    finally:
+        if postgres:
+            cursor.execute("RESET work_mem")
+    return survivors, left, right
 
 
 SEALED = ("family_name", "given_name", "patronymic", "birth_date", "iin", "phones")
@@ -227,7 +225,7 @@ def find_duplicates(*, progress: Progress | None = None, processes: int | None =
     with connection.cursor() as cursor:
         try:
             progress("blocking", None)
-            survivors, blocked, left, right = _candidate_pairs(cursor)
+            survivors, left, right = _candidate_pairs(cursor)
             seconds["blocking"] = time.perf_counter() - clock
             clock = time.perf_counter()
             wanted = sorted(set(left).union(right))
@@ -284,4 +282,4 @@ def find_duplicates(*, progress: Progress | None = None, processes: int | None =
             detail={"survivors": survivors, "compared": len(left), "stored": len(found)},
         )
     seconds["storing"] = time.perf_counter() - clock
-    return Summary(survivors, blocked, len(left), opened, len(found), seconds, run)
+    return Summary(survivors, len(left), opened, len(found), seconds, run)

@@ -119,13 +119,18 @@ class Command(BaseCommand):
         if processes is not None and processes < 1:
             raise CommandError(_("--processes must be a whole number of at least 1."))
         units = {"blocking": "step", "opening": "person", "comparing": "pair"}
+        labels = {"blocking": _("blocking"), "opening": _("opening"), "comparing": _("comparing")}
         bars: list = []
 
         def stage(name, total):
             for bar in bars:
                 bar.close()
             bar = tqdm(  # on the command's own stderr (the stream itself: tqdm writes "\r" lines)
-                total=total, desc=name, unit=units.get(name, "it"), disable=no_progress, file=self.stderr._out
+                total=total,
+                desc=labels.get(name, name),
+                unit=units.get(name, "it"),
+                disable=no_progress,
+                file=self.stderr._out,
             )
             bars.append(bar)
             return bar.update
@@ -139,12 +144,11 @@ class Command(BaseCommand):
                 bar.close()
         self.stdout.write(
             _(
-                "%(survivors)d survivors; %(blocked)d pairs share a blocking key; %(compared)d pairs "
-                "compared (%(opened)d persons opened); %(stored)d pairs stored for review."
+                "%(survivors)d survivors; %(compared)d pairs compared (%(opened)d persons opened); "
+                "%(stored)d pairs stored for review."
             )
             % {
                 "survivors": summary.survivors,
-                "blocked": summary.pairs_blocked,
                 "compared": summary.pairs_compared,
                 "opened": summary.persons_opened,
                 "stored": summary.pairs_stored,
@@ -152,5 +156,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Seconds: %(stages)s.")
-            % {"stages": ", ".join(f"{name} {seconds:.1f}" for name, seconds in summary.seconds.items())}
+            % {
+                "stages": ", ".join(
+                    f"{labels.get(name, name)} {seconds:.1f}" for name, seconds in summary.seconds.items()
+                )
+            }
         )
