@@ -119,7 +119,12 @@ class Command(BaseCommand):
         if processes is not None and processes < 1:
             raise CommandError(_("--processes must be a whole number of at least 1."))
         units = {"blocking": "step", "opening": "person", "comparing": "pair"}
-        labels = {"blocking": _("blocking"), "opening": _("opening"), "comparing": _("comparing")}
+        labels = {
+            "blocking": _("blocking"),
+            "opening": _("opening"),
+            "comparing": _("comparing"),
+            "storing": _("storing"),
+        }
         bars: list = []
 
         def stage(name, total):
