@@ -39,6 +39,9 @@ def build(world):
     world.ids.update(pair_decision_id=decision.pk, survivor_pk=herself.pk, duplicate_pk=again.pk)
     world.data.update(duplicate=again)
     world.secret("Secret-sister-Dana", case_staff("own"))  # her agency's case list shows her
+    from qorgau.people.duplicates import find_duplicates
+
+    find_duplicates(processes=1)  # the nightly search: the review page shows her pair
 
 
 ROUTES = {

@@ -192,3 +192,67 @@ def test_blocking_finds_her_by_an_iin_with_any_two_neighbours_swapped(position):
 def test_blocking_finds_her_by_a_phone_one_digit_off():
     other = Record(given_name="Гаухар", surname="Сатыбалдиева", phones=("77000000191",))
     assert list(candidate_pairs([prepare(HER)], [prepare(other)])) == [(0, 0)]
+
+
+def test_compare_above_answers_as_compare_does_only_sooner():
+    """The duplicate search skips the names of pairs that cannot reach the threshold: for every
+    pair and threshold it must keep exactly the pairs compare keeps, with the same result."""
+    import random
+
+    from qorgau.people.matching import DEFAULT
+
+    rng = random.Random(7)
+    options = {
+        "given_name": ["Айгүл", "AIGUL", "Aigül", "Айгуль", "Дана", "Әсел", "", "А."],
+        "surname": ["Жандосова", "ZHANDOSOVA", "Жандосов", "Жандасова", "Серікова", ""],
+        "patronymic": ["Қайратқызы", "Кайратовна", "Бериковна", ""],
+        "birth_date": [
+            date(1990, 3, 14),
+            date(1990, 3, 24),
+            date(1991, 3, 14),
+            date(1990, 5, 7),
+            date(1990, 7, 5),
+            None,
+        ],
+        "birth_year": [None, 1990, 1991],
+        "sex": ["F", "M", ""],
+        "iin": [
+            IIN,
+            IIN[:5] + IIN[6] + IIN[5] + IIN[7:],
+            make_iin(date(1990, 3, 14), "F", 124),
+            make_iin(date(1994, 7, 2), "F", 9),
+            "",
+        ],
+        "phones": [("77000000101",), ("77000000102",), ("77001234567",), ()],
+        "region": ["75", "11", ""],
+    }
+
+    def record():
+        return prepare(Record(**{k: rng.choice(v) for k, v in options.items()}))
+
+    kept = 0
+    for _ in range(4000):
+        a, b = record(), record()
+        threshold = rng.choice([0.05, 0.5, 0.9, DEFAULT_THRESHOLD])
+        full = DEFAULT.compare(a, b)
+        sooner = DEFAULT.compare_above(a, b, threshold)
+        if full.probability >= threshold:
+            kept += 1
+            assert sooner is not None and sooner.probability == full.probability
+            assert sooner.reason_codes == full.reason_codes
+        else:
+            assert sooner is None
+    assert kept > 100  # the draw holds pairs on both sides of the threshold
+
+
+def test_reason_codes_render_as_the_reasons_in_the_active_language():
+    from django.utils import translation
+
+    from qorgau.people.matching import reason_text
+
+    result = compare(HER, variant(surname="ZHANDOSOVA", given_name="AIGUL", iin=""))
+    assert [reason_text(c) for c in result.reason_codes] == result.reasons
+    with translation.override("ru"):
+        russian = [reason_text(c) for c in result.reason_codes]
+    assert russian != result.reasons and all(russian)
+    assert reason_text("iin:renamed") == "" and reason_text("nonsense") == ""

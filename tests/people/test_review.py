@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from qorgau.accounts.roles import Role
 from qorgau.core.audit import AuditEvent
 from qorgau.people import selectors, services
+from qorgau.people.duplicates import find_duplicates
 from qorgau.people.models import PairDecision
 from qorgau.stats.identity import same_survivor_groups
 
@@ -40,6 +41,7 @@ def test_supervisor_sees_the_pair_side_by_side_and_relatives_are_not_proposed(
     open_case(
         worker, survivor={"given_name": "Дана", "iin": "", "birth_date": date(1994, 7, 2), "other_names": []}
     )
+    find_duplicates()  # the nightly search, which the page reads
     login_client(supervisor)
     page = client.get("/people/duplicates/").content.decode()
     assert first.number in page and second.number in page and "ZHANDOSOVA" in page and "Жандосова" in page
@@ -94,12 +96,15 @@ def test_merge_is_audited_joins_the_statistics_and_can_be_undone_after_edits(
 def test_not_the_same_person_is_remembered(team, open_case):
     worker, supervisor = team
     a, b = survivor(open_case(worker)), survivor(open_case(worker, survivor=LATIN))
+    find_duplicates()
     [pair] = selectors.duplicate_pair_list(actor=supervisor)
     assert {pair.a.pk, pair.b.pk} == {a.pk, b.pk}
     services.pair_decide(actor=supervisor, person_a_id=b.pk, person_b_id=a.pk, verdict="different")
     assert selectors.duplicate_pair_list(actor=supervisor) == []
     groups = same_survivor_groups([a.pk, b.pk])
     assert groups[a.pk] != groups[b.pk]
+    find_duplicates()
+    assert selectors.duplicate_pair_list(actor=supervisor) == []
 
 
 def test_merging_a_record_of_another_agency_is_refused(team, make_user, open_case):

@@ -174,10 +174,11 @@ def _codes(bounds: tuple[int, int]) -> np.ndarray:
     return _shared["records"].codes(_shared["i"][start:end], _shared["j"][start:end])
 
 
-def _each_chunk(job, count: int, progress, processes: int) -> Iterator:
-    """Results of job per chunk of pairs, in order; on every core when there are many pairs.
-    Workers are forked (they inherit _shared); nothing here touches a database."""
-    chunks = [(k, min(k + CHUNK, count)) for k in range(0, count, CHUNK)]
+def each_chunk(job, count: int, progress, processes: int, *, chunk: int = CHUNK) -> Iterator:
+    """Results of job per chunk of ``count`` items (job gets its chunk's bounds), in order; on
+    every core when there are many. Workers are forked: they inherit what the caller's module put
+    in its shared dict before, and must not touch the database."""
+    chunks = [(k, min(k + chunk, count)) for k in range(0, count, chunk)]
     parallel = processes > 1 and count >= PARALLEL_FROM
     pool = multiprocessing.get_context("fork").Pool(processes) if parallel else None
     with pool or contextlib.nullcontext():
@@ -216,7 +217,7 @@ def link(
     records = levels.Records(a, b, matching.Matcher(frequencies=frequencies))
     _shared.update(records=records, i=i, j=j)
     try:
-        codes = np.concatenate(list(_each_chunk(_codes, len(i), progress, processes)))
+        codes = np.concatenate(list(each_chunk(_codes, len(i), progress, processes)))
     finally:
         _shared.clear()
 

@@ -153,6 +153,14 @@ FIELDS: dict[str, dict[str, Level]] = {
 FREQUENCY_FIELDS = ("surname", "given_name")  # exact agreement weighs by the name's frequency
 
 
+def reason_text(code: str) -> str:
+    """A stored reason code ("iin:exact") in the active language; "" for a code no level has
+    (one stored before a level was renamed)."""
+    fieldname, _sep, key = code.partition(":")
+    level = FIELDS.get(fieldname, {}).get(key)
+    return str(level.reason) if level and level.reason else ""
+
+
 # --- Records ----------------------------------------------------------------------------------------
 
 
@@ -397,11 +405,20 @@ class Comparison:
     probability: float
     levels: list[tuple[str, Level]] = field(default_factory=list)  # (field, level)
 
+    def _shown(self) -> list[tuple[str, Level]]:
+        shown = [(f, lvl, math.log(lvl.m / lvl.u)) for f, lvl in self.levels if lvl.reason]
+        return [(f, lvl) for f, lvl, _w in sorted(shown, key=lambda x: -abs(x[2]))]
+
     @property
     def reasons(self) -> list[str]:
         """What spoke for and against, strongest first ("same birth date; surname matches ...")."""
-        shown = [(lvl, math.log(lvl.m / lvl.u)) for _f, lvl in self.levels if lvl.reason]
-        return [str(lvl.reason) for lvl, _w in sorted(shown, key=lambda x: -abs(x[1]))]
+        return [str(lvl.reason) for _f, lvl in self._shown()]
+
+    @property
+    def reason_codes(self) -> list[str]:
+        """The reasons as codes ("birth_date:exact"), in the same order, to be stored and shown
+        later in the reader's language (``reason_text``)."""
+        return [f"{f}:{lvl.key}" for f, lvl in self._shown()]
 
     def explain(self) -> str:
         return "; ".join(self.reasons)
@@ -423,6 +440,7 @@ class Matcher:
     ):
         self.frequencies = frequencies
         self.priors = priors or PRIORS
+        self._log_priors = tuple(math.log(self.priors[c]) for c in ("m", "r", "u"))
         # m re-estimated on the data being linked (people.estimate), by (field, level key)
         self.log_m = {key: math.log(value) for key, value in (m or {}).items()}
         self._exact_u: dict[tuple[str, str], float | None] = {}  # memo of exact_u
@@ -475,6 +493,10 @@ class Matcher:
     def keys(self, a: Prepared, b: Prepared) -> list[tuple[str, str]]:
         """The level of every field both records have, as (field, level key), in FIELDS order;
         the name order (kept or swapped) is the one that speaks more for the same person."""
+        return self._number_keys(a, b) + self._name_keys(a, b)
+
+    def _number_keys(self, a: Prepared, b: Prepared) -> list[tuple[str, str]]:
+        """The levels of every field but the names (cheap to compare)."""
         found = [
             ("iin", compare_iin(a.iin, b.iin)),
             ("phone", compare_phones(a.phones, b.phones)),
@@ -483,16 +505,38 @@ class Matcher:
             ("region", ("exact" if a.region == b.region else "differ") if a.region and b.region else None),
             ("birth_year", None if a.dob and b.dob else compare_years(a.year, b.year)),
         ]
-        keys = [(name, key) for name, key in found if key]
+        return [(name, key) for name, key in found if key]
+
+    def _name_keys(self, a: Prepared, b: Prepared) -> list[tuple[str, str]]:
         kept = self._names(a, b, False)
         if all(key in ("exact", "root", "kept") for _f, key in kept):
-            return keys + kept
+            return kept
         swapped = self._names(a, b, True)
-        return keys + max(kept, swapped, key=lambda names: self._log_ratio(a, names))
+        return max(kept, swapped, key=lambda names: self._log_ratio(a, names))
 
     def compare(self, a: Prepared, b: Prepared) -> Comparison:
         levels = [(name, self.level(name, key, a)) for name, key in self.keys(a, b)]
         return Comparison(self.posterior(levels), levels)
+
+    def compare_above(self, a: Prepared, b: Prepared, threshold: float) -> Comparison | None:
+        """``compare(a, b)`` when its probability reaches ``threshold``, else None — and None
+        without comparing the names when even names agreeing in full could not lift the pair
+        there (the duplicate search's many pairs of two women who share a name and nothing
+        else). The same answer as ``compare``, only sooner."""
+        numbers = self._number_keys(a, b)
+        if self.frequencies is None and not self.log_m:  # the names' best levels are the tables'
+            lm, lr, lu = self._log_priors
+            for name, key in numbers:
+                m, r, u = FIELDS[name][key].logs
+                lm, lr, lu = lm + m, lr + r, lu + u
+            against_r = min(lr - lm - _NAMES_BEST_MR, 700.0)
+            against_u = min(lu - lm - _NAMES_BEST_MU, 700.0)
+            if 1.0 / (1.0 + math.exp(against_r) + math.exp(against_u)) < threshold:
+                return None
+        keys = numbers + self._name_keys(a, b)
+        levels = [(name, self.level(name, key, a)) for name, key in keys]
+        result = Comparison(self.posterior(levels), levels)
+        return result if result.probability >= threshold else None
 
     def posterior(self, levels: list[tuple[str, Level]]) -> float:
         lm, lr, lu = (math.log(self.priors[c]) for c in ("m", "r", "u"))
@@ -503,6 +547,16 @@ class Matcher:
             lu += u
         top = max(lm, lr, lu)
         return math.exp(lm - top) / (math.exp(lm - top) + math.exp(lr - top) + math.exp(lu - top))
+
+
+def _names_best(against: int) -> float:
+    """The most the name fields can add to log m - log r (against=1) or log m - log u (2): each
+    name field at its best level, or left out (missing) when every level speaks against."""
+    tables = (SURNAME_LEVELS, GIVEN_LEVELS, PATRONYMIC_LEVELS, ORDER_LEVELS)
+    return sum(max(0.0, *(lvl.logs[0] - lvl.logs[against] for lvl in t.values())) for t in tables)
+
+
+_NAMES_BEST_MR, _NAMES_BEST_MU = _names_best(1), _names_best(2)
 
 
 DEFAULT = Matcher()

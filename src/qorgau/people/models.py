@@ -169,3 +169,44 @@ class PersonRegisterRef(models.Model):
 
     def __str__(self):
         return f"{self.agency_id}:{self.record_id}"
+
+
+class DuplicateRun(models.Model):
+    """One run of the country-wide duplicate search (``people.duplicates``): when it finished
+    and what it did. The review page says when the candidates it shows were found."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    survivors = models.PositiveIntegerField(default=0)
+    pairs_compared = models.PositiveBigIntegerField(default=0)
+    pairs_stored = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-finished_at"]
+        get_latest_by = "finished_at"
+
+    def __str__(self):
+        return f"duplicates {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of survivors the last run judged probably one woman, for a supervisor to decide.
+    Never a merge: only a ``PairDecision`` links two records. ``reasons`` are codes
+    (``field:level`` of ``people.matching``), rendered in the reader's language when shown."""
+
+    run = models.ForeignKey(DuplicateRun, on_delete=models.CASCADE, related_name="candidates")
+    # person_a.pk < person_b.pk (as text), as in PairDecision.
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    reasons = models.JSONField(default=list)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-probability"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="people_one_candidate_per_pair")
+        ]
+
+    def __str__(self):
+        return f"candidate {self.probability:.2f}"

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import Count, IntegerField, Max, Q, Value, When
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Value, When
 
 from qorgau.cases import policies as case_policies
 from qorgau.cases.models import Case, IntakeDraft
@@ -357,44 +357,38 @@ class DuplicatePair:
     b: Person
 
 
-def _visible_survivors(actor) -> list[Person]:
-    """Survivors of her own agency's cases: the records she may see in full (a grant to another
-    agency opens sections, not the identity fields the review compares)."""
-    return list(
-        Person.objects.filter(
-            case__holding_agency_id=actor.agency_id, role=Person.Role.SURVIVOR
-        ).select_related("case")
-    )
-
-
 def duplicate_pair_list(*, actor, limit: int = 50) -> list[DuplicatePair]:
-    """Pairs of her agency's survivors, judged probably the same person and not
-    yet decided, most probable first. Each case shown gets an event in its access log."""
-    from qorgau.people.models import PairDecision
+    """Pairs of her agency's survivors that the last duplicate search (``people.duplicates``)
+    judged probably the same person and nobody has decided since, most probable first. Both
+    records must be in cases her agency holds (a grant to another agency opens sections, not the
+    identity fields compared). Each case shown gets an event in its access log."""
+    from qorgau.people.models import DuplicateCandidate, PairDecision
 
     if not policies.can_review_duplicates(actor):
         raise PermissionDenied
-    people = {p.pk: p for p in _visible_survivors(actor)}
-    decided = set(
-        PairDecision.objects.filter(undone_at__isnull=True, person_a__in=list(people)).values_list(
-            "person_a_id", "person_b_id"
+    own = actor.agency_id
+    decided = PairDecision.objects.filter(undone_at__isnull=True)
+    stored = (
+        DuplicateCandidate.objects.filter(
+            person_a__case__holding_agency_id=own,
+            person_b__case__holding_agency_id=own,
+            person_a__role=Person.Role.SURVIVOR,
+            person_b__role=Person.Role.SURVIVOR,
         )
+        .exclude(Exists(decided.filter(person_a=OuterRef("person_a"), person_b=OuterRef("person_b"))))
+        .exclude(Exists(decided.filter(person_a=OuterRef("person_b"), person_b=OuterRef("person_a"))))
+        .select_related("person_a__case", "person_b__case")
+        .order_by("-probability", "person_a_id", "person_b_id")[:limit]
     )
-    found = []
-    threshold = settings.QORGAU_MATCH_THRESHOLD
-    prepared = {}
-    for a, b in blocked_pairs(set(people)):
-        a, b = sorted((a, b), key=str)
-        if (a, b) in decided or people[a].case_id == people[b].case_id:
-            continue
-        for x in (a, b):
-            if x not in prepared:
-                prepared[x] = matching.prepare(person_record(people[x]))
-        result = matching.compare(prepared[a], prepared[b])
-        if result.probability >= threshold:
-            found.append(DuplicatePair(result.probability, result.reasons, people[a], people[b]))
-    found.sort(key=lambda d: (-d.probability, str(d.a.pk), str(d.b.pk)))
-    found = found[:limit]
+    found = [
+        DuplicatePair(
+            c.probability,
+            [text for text in map(matching.reason_text, c.reasons) if text],  # her language, now
+            c.person_a,
+            c.person_b,
+        )
+        for c in stored
+    ]
     audit_record_many(
         actor=actor,
         action="person.duplicate_review",
@@ -402,6 +396,16 @@ def duplicate_pair_list(*, actor, limit: int = 50) -> list[DuplicatePair]:
         purpose="duplicates",
     )
     return found
+
+
+def duplicate_last_run(*, actor):
+    """The last finished duplicate search (when the candidates were found), or None: no run yet.
+    Counts only, nothing about any person."""
+    from qorgau.people.models import DuplicateRun
+
+    if not policies.can_review_duplicates(actor):
+        raise PermissionDenied
+    return DuplicateRun.objects.order_by("-finished_at").first()
 
 
 def pair_decision_list(*, actor, limit: int = 50) -> list:

@@ -88,7 +88,10 @@ def duplicates(request):
     """Supervisors: pairs of survivors that are probably one woman, side by side."""
     pairs = selectors.duplicate_pair_list(actor=request.user)
     decisions = selectors.pair_decision_list(actor=request.user)
-    return render(request, "people/duplicates.html", {"pairs": pairs, "decisions": decisions})
+    last_run = selectors.duplicate_last_run(actor=request.user)
+    return render(
+        request, "people/duplicates.html", {"pairs": pairs, "decisions": decisions, "last_run": last_run}
+    )
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""`qorgau people link A.csv B.csv --out pairs.csv` | `import FILE --agency ID` | `reindex`.
+"""`qorgau people link A.csv B.csv --out pairs.csv` | `import FILE --agency ID` | `reindex` | `duplicates`.
 
 link: two registers in the file contract of ``people.linkage``; writes the pairs judged the same
 person, one-to-one, with a progress bar on stderr; touches no database; on any bad input a
@@ -7,6 +7,8 @@ import: loads a register into one agency's persons through the same matching (pe
 register_import): linked / new / already imported / invalid, a dry run unless --commit
 (``record_id,person_id,probability,outcome`` with --out).
 reindex: rebuilds every person's blind indexes (after the index kinds or TOKEN_VERSION change).
+duplicates: the country-wide duplicate search of ``people.duplicates`` (also run nightly), with a
+progress bar per stage on stderr and a summary on stdout; it stores candidates, never merges.
 """
 
 import csv
@@ -48,6 +50,9 @@ class Command(BaseCommand):
         imp.add_argument("--commit", action="store_true", help="write it, in one transaction (with --actor)")
         imp.add_argument("--actor", help="username of the agency's supervisor who loads it")
         sub.add_parser("reindex", help="Rebuild every person's blind indexes.")
+        dup = sub.add_parser("duplicates", help="Find probable duplicate survivors, for the review.")
+        dup.add_argument("--processes", type=int, default=None, help="cores to compare on (all)")
+        dup.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, action, **options):
         try:
@@ -155,3 +160,59 @@ class Command(BaseCommand):
             people.iterator(chunk_size=500), total=people.count(), unit="person", file=sys.stderr
         ):
             person_reindex(person)
+
+    def _duplicates(self, processes, no_progress, **options):
+        from qorgau.core.audit import audit_source
+        from qorgau.people.duplicates import find_duplicates
+
+        if processes is not None and processes < 1:
+            raise CommandError(_("--processes must be a whole number of at least 1."))
+        units = {"blocking": "step", "opening": "person", "comparing": "pair"}
+        labels = {
+            "blocking": _("blocking"),
+            "opening": _("opening"),
+            "comparing": _("comparing"),
+            "storing": _("storing"),
+        }
+        bars: list = []
+
+        def stage(name, total):
+            for bar in bars:
+                bar.close()
+            bar = tqdm(  # on the command's own stderr (the stream itself: tqdm writes "\r" lines)
+                total=total,
+                desc=labels.get(name, name),
+                unit=units.get(name, "it"),
+                disable=no_progress,
+                file=self.stderr._out,
+            )
+            bars.append(bar)
+            return bar.update
+
+        token = audit_source.set("job")
+        try:
+            summary = find_duplicates(progress=stage, processes=processes)
+        finally:
+            audit_source.reset(token)
+            for bar in bars:
+                bar.close()
+        self.stdout.write(
+            _(
+                "%(survivors)d survivors; %(compared)d pairs compared (%(opened)d persons opened); "
+                "%(stored)d pairs stored for review."
+            )
+            % {
+                "survivors": summary.survivors,
+                "compared": summary.pairs_compared,
+                "opened": summary.persons_opened,
+                "stored": summary.pairs_stored,
+            }
+        )
+        self.stdout.write(
+            _("Seconds: %(stages)s.")
+            % {
+                "stages": ", ".join(
+                    f"{labels.get(name, name)} {seconds:.1f}" for name, seconds in summary.seconds.items()
+                )
+            }
+        )
