@@ -38,7 +38,7 @@ from qorgau.core.models import AuditEvent
 from qorgau.core.names import name_tokens
 from qorgau.notifications.models import Notification
 from qorgau.people.models import Person, PersonIndex
-from qorgau.people.services import IDENTITY_FIELDS, clean_identity
+from qorgau.people.services import IDENTITY_FIELDS, clean_identity, pair_digests
 from qorgau.referrals.machine import ACTIONS, NEEDS_OUTCOME, NEEDS_REASON
 from qorgau.referrals.models import Referral
 from qorgau.referrals.services import URGENT_CARE_SERVICES
@@ -203,6 +203,7 @@ def _person(rows: CaseRows, case: Case, role: str, data: dict, at) -> Person:
     for token in sorted(name_tokens(*[n for n in names if n])):
         kind = token.partition(":")[0]
         index.append((*common, PersonIndex.Kind.NAME.value, f"{kind}:{blind('name', token)}"))
+    index.extend((*common, PersonIndex.Kind.PAIR.value, digest) for digest in pair_digests(person))
     return person
 
 
@@ -291,7 +292,7 @@ def _open(rows: CaseRows, spec: CaseSpec, worker, number: str) -> Case:
         obj=case,
         case_id=case.pk,
         at=at,
-        detail={"entry_point": case.entry_point, "consents": len(consents)},
+        detail={"entry_point": case.entry_point, "consents": len(consents), "origin": case.origin},
     )
     return case
 
