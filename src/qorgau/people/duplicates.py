@@ -43,6 +43,11 @@ OPEN_CHUNK = 2000  # persons decrypted per query
 COMPARE_CHUNK = 5000  # pairs per task of the pool
 FETCH = 20_000  # rows read from the database at a time
 WORK_MEM = "256MB"  # PostgreSQL's memory per sort or hash while blocking
+# Names weigh by their share of the survivors opened once there are enough of them to count: at
+# national size "same given name and birth date" is common for "Aigul", rare for a rare name,
+# and the model's typical values proposed tens of thousands of strangers. A few dozen records
+# give no meaningful shares, so small searches keep the typical values.
+FREQUENCIES_FROM = 10_000
 
 # A stage's name and its total (None when unknown) -> a function taking how many more are done.
 Progress = Callable[[str, int | None], Callable[[int], None]]
@@ -67,7 +72,7 @@ _shared: dict = {}  # what the forked comparing workers read: prepared records, 
 
 def _scored(bounds: tuple[int, int]) -> list[tuple[int, float, list[str]]]:
     prepared, left, right = _shared["prepared"], _shared["left"], _shared["right"]
-    threshold, above = _shared["threshold"], matching.DEFAULT.compare_above
+    threshold, above = _shared["threshold"], _shared["matcher"].compare_above
     out = []
     for k in range(*bounds):
         result = above(prepared[left[k]], prepared[right[k]], threshold)
@@ -237,7 +242,14 @@ def find_duplicates(*, progress: Progress | None = None, processes: int | None =
     seconds["opening"] = time.perf_counter() - clock
     clock = time.perf_counter()
     gc.freeze()  # the forked workers then do not copy the prepared records by collecting them
-    _shared.update(prepared=prepared, left=left, right=right, threshold=settings.QORGAU_MATCH_THRESHOLD)
+    frequencies = linkage.name_frequencies(list(prepared.values())) if opened >= FREQUENCIES_FROM else None
+    _shared.update(
+        prepared=prepared,
+        left=left,
+        right=right,
+        threshold=settings.QORGAU_MATCH_THRESHOLD,
+        matcher=matching.Matcher(frequencies=frequencies),
+    )
     try:
         found = [
             hit
