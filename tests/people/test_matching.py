@@ -194,12 +194,15 @@ def test_blocking_finds_her_by_a_phone_one_digit_off():
     assert list(candidate_pairs([prepare(HER)], [prepare(other)])) == [(0, 0)]
 
 
-def test_compare_above_answers_as_compare_does_only_sooner():
+@pytest.mark.parametrize("shares", [False, True], ids=["typical", "name-shares"])
+def test_compare_above_answers_as_compare_does_only_sooner(shares):
     """The duplicate search skips the names of pairs that cannot reach the threshold: for every
-    pair and threshold it must keep exactly the pairs compare keeps, with the same result."""
+    pair and threshold it must keep exactly the pairs compare keeps, with the same result, also
+    when names weigh by their shares (the search counts them at national size)."""
     import random
 
-    from qorgau.people.matching import DEFAULT
+    from qorgau.people.linkage import name_frequencies
+    from qorgau.people.matching import Matcher
 
     rng = random.Random(7)
     options = {
@@ -230,12 +233,18 @@ def test_compare_above_answers_as_compare_does_only_sooner():
     def record():
         return prepare(Record(**{k: rng.choice(v) for k, v in options.items()}))
 
+    # Shares from a population where one name is very common, so the others are rare (rarer than
+    # the tables' typical values: a bound taken from the tables would skip pairs it must keep).
+    common = [prepare(Record(given_name="Дана", surname="Серікова"))] * 3000
+    model = Matcher(frequencies=name_frequencies([record() for _ in range(300)] + common) if shares else None)
+    named, names_of = [], model._name_keys
+    model._name_keys = lambda a, b: named.append(1) or names_of(a, b)  # type: ignore[method-assign]
     kept = 0
     for _ in range(4000):
         a, b = record(), record()
         threshold = rng.choice([0.05, 0.5, 0.9, DEFAULT_THRESHOLD])
-        full = DEFAULT.compare(a, b)
-        sooner = DEFAULT.compare_above(a, b, threshold)
+        full = model.compare(a, b)
+        sooner = model.compare_above(a, b, threshold)
         if full.probability >= threshold:
             kept += 1
             assert sooner is not None and sooner.probability == full.probability
@@ -243,6 +252,8 @@ def test_compare_above_answers_as_compare_does_only_sooner():
         else:
             assert sooner is None
     assert kept > 100  # the draw holds pairs on both sides of the threshold
+    # Sooner: compare names every pair once; compare_above not those of hopeless pairs.
+    assert len(named) - 4000 < 4000 - 500
 
 
 def test_reason_codes_render_as_the_reasons_in_the_active_language():

@@ -444,6 +444,7 @@ class Matcher:
         # m re-estimated on the data being linked (people.estimate), by (field, level key)
         self.log_m = {key: math.log(value) for key, value in (m or {}).items()}
         self._exact_u: dict[tuple[str, str], float | None] = {}  # memo of exact_u
+        self._best_mu: dict[tuple[str, str], float] = {}  # memo of _names_best_mu by a's names
 
     def exact_u(self, fieldname: str, fold: str) -> float | None:
         """u of two records agreeing exactly on this name: its share of the population."""
@@ -518,19 +519,31 @@ class Matcher:
         levels = [(name, self.level(name, key, a)) for name, key in self.keys(a, b)]
         return Comparison(self.posterior(levels), levels)
 
+    def _names_best_mu(self, a: Prepared) -> float:
+        """The most the names can add to log m - log u against a: the tables' bound, or with
+        names' shares, the bound with an exact name's u from the share of a's name."""
+        if not self.frequencies:
+            return _NAMES_BEST_MU
+        key = (a.surname.fold if a.surname else "", a.given.fold if a.given else "")
+        best = self._best_mu.get(key)
+        if best is None:
+            logs = [[self.level(name, k, a).logs for k in table] for name, table in NAME_TABLES]
+            best = self._best_mu[key] = sum(max(0.0, *(lg[0] - lg[2] for lg in t)) for t in logs)
+        return best
+
     def compare_above(self, a: Prepared, b: Prepared, threshold: float) -> Comparison | None:
         """``compare(a, b)`` when its probability reaches ``threshold``, else None — and None
         without comparing the names when even names agreeing in full could not lift the pair
         there (the duplicate search's many pairs of two women who share a name and nothing
         else). The same answer as ``compare``, only sooner."""
         numbers = self._number_keys(a, b)
-        if self.frequencies is None and not self.log_m:  # the names' best levels are the tables'
+        if not self.log_m:  # re-estimated m would move the bound; none are in the duplicate search
             lm, lr, lu = self._log_priors
             for name, key in numbers:
                 m, r, u = FIELDS[name][key].logs
                 lm, lr, lu = lm + m, lr + r, lu + u
             against_r = min(lr - lm - _NAMES_BEST_MR, 700.0)
-            against_u = min(lu - lm - _NAMES_BEST_MU, 700.0)
+            against_u = min(lu - lm - self._names_best_mu(a), 700.0)
             if 1.0 / (1.0 + math.exp(against_r) + math.exp(against_u)) < threshold:
                 return None
         keys = numbers + self._name_keys(a, b)
@@ -549,11 +562,18 @@ class Matcher:
         return math.exp(lm - top) / (math.exp(lm - top) + math.exp(lr - top) + math.exp(lu - top))
 
 
+NAME_TABLES = (
+    ("surname", SURNAME_LEVELS),
+    ("given_name", GIVEN_LEVELS),
+    ("patronymic", PATRONYMIC_LEVELS),
+    ("order", ORDER_LEVELS),
+)
+
+
 def _names_best(against: int) -> float:
     """The most the name fields can add to log m - log r (against=1) or log m - log u (2): each
     name field at its best level, or left out (missing) when every level speaks against."""
-    tables = (SURNAME_LEVELS, GIVEN_LEVELS, PATRONYMIC_LEVELS, ORDER_LEVELS)
-    return sum(max(0.0, *(lvl.logs[0] - lvl.logs[against] for lvl in t.values())) for t in tables)
+    return sum(max(0.0, *(lvl.logs[0] - lvl.logs[against] for lvl in t.values())) for _f, t in NAME_TABLES)
 
 
 _NAMES_BEST_MR, _NAMES_BEST_MU = _names_best(1), _names_best(2)
