@@ -92,3 +92,8 @@ def referral_take(*, actor, referral, action: str, **texts):
     return referral_step(
         actor=actor, referral_id=referral.pk, action=action, expected_version=version, **texts
     )
+
+
+def survivor(case):
+    """The survivor person of a case."""
+    return case.people.get(role="survivor")

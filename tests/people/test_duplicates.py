@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from tests.helpers import survivor
 
 from qorgau.accounts.roles import Role
 from qorgau.core.audit import AuditEvent
@@ -20,17 +21,6 @@ from qorgau.people.tasks import search_duplicates
 # The same woman as tests.helpers' survivor, typed from her passport by a colleague: Latin, no
 # IIN, no phone; only the names (across scripts) and the birth date say it is her.
 LATIN = {"family_name": "ZHANDOSOVA", "given_name": "AIGUL", "patronymic": "", "other_names": [], "iin": "", "phones": []}  # fmt: skip
-
-
-@pytest.fixture
-def team(make_user):
-    worker = make_user(Role.CASEWORKER)
-    supervisor = make_user(Role.SUPERVISOR, agency=worker.agency)
-    return worker, supervisor
-
-
-def survivor(case):
-    return case.people.get(role="survivor")
 
 
 def stored_pairs() -> set:

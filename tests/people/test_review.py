@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from tests.helpers import survivor
 
 from qorgau.accounts.roles import Role
 from qorgau.core.audit import AuditEvent
@@ -20,17 +21,6 @@ LATIN = {
     "other_names": [],
     "phones": [],
 }
-
-
-@pytest.fixture
-def team(make_user):
-    worker = make_user(Role.CASEWORKER)
-    supervisor = make_user(Role.SUPERVISOR, agency=worker.agency)
-    return worker, supervisor
-
-
-def survivor(case):
-    return case.people.get(role="survivor")
 
 
 def test_supervisor_sees_the_pair_side_by_side_and_relatives_are_not_proposed(
