@@ -202,12 +202,6 @@ def person_apply(person: Person, data: dict) -> list[str]:
     return warnings
 
 
-def query_name_digests(text: str) -> set[str]:
-    """The blind digests of a name typed in a search box, in the form PersonIndex stores (under
-    every index key in use: see `query_name_digest_sets`)."""
-    return set().union(*query_name_digest_sets(text))
-
-
 def query_name_digest_sets(text: str) -> list[set[str]]:
     """One set of digests per index key in use (two while `keys reindex` runs): a person is scored
     against each set apart, since her stored tokens are all under one key."""
