@@ -347,3 +347,50 @@ def test_anonymising_an_imported_case_forgets_her_register_record(imported, supe
     assert PersonRegisterRef.objects.filter(person__case=imported).exists()
     case_anonymise(case_id=imported.pk, reason=AnonymisedCase.Reason.RETENTION, actor=supervisor)
     assert not PersonRegisterRef.objects.filter(person__case=imported).exists()
+
+
+# --- Progress and speed ----------------------------------------------------------------------------
+
+
+def test_the_command_shows_its_progress_on_stderr_and_its_speed(
+    tmp_path, centre, supervisor, worker, open_case
+):
+    open_case(worker)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    path = write(tmp_path, HEADER + HER + NEW)
+    call_command(
+        "people", "import", path, "--agency", str(centre.pk), "--commit", "--actor", supervisor.username,
+        stdout=stdout, stderr=stderr,
+    )  # fmt: skip
+    bars = stderr.getvalue()
+    assert "matching" in bars and "2/2" in bars  # every row of the file, then the two written
+    assert "writing" in bars
+    assert "records a second" in stdout.getvalue()
+    quiet = io.StringIO()
+    call_command(
+        "people",
+        "import",
+        path,
+        "--agency",
+        str(centre.pk),
+        "--no-progress",
+        stdout=io.StringIO(),
+        stderr=quiet,
+    )
+    assert quiet.getvalue() == ""
+
+
+def test_the_service_reports_each_stage_to_whoever_listens(tmp_path, centre, supervisor, worker, open_case):
+    from qorgau.people import linkage
+    from qorgau.people.services import register_import
+
+    open_case(worker)
+    heard: dict = {}
+
+    def progress(stage, total):
+        heard[stage] = [total, 0]
+        return lambda n: heard[stage].__setitem__(1, heard[stage][1] + n)
+
+    entries = linkage.read_register(write(tmp_path, HEADER + HER + NEW))
+    register_import(agency=centre, entries=entries, actor=supervisor, commit=True, progress=progress)
+    assert heard == {"matching": [2, 2], "writing": [2, 2]}  # one linked, one new

@@ -36,6 +36,7 @@ from django.utils import timezone
 from qorgau.core.audit import audit_record
 from qorgau.people import linkage, matching
 from qorgau.people.models import DuplicateCandidate, DuplicateRun, PairDecision, Person, PersonIndex
+from qorgau.people.progress import Progress, no_progress
 from qorgau.people.selectors import MAX_BLOCK, person_record
 
 NAME_TOKENS = 8  # a person's full name tokens (by digest) that make pairs of tokens, as in the review
@@ -49,9 +50,6 @@ WORK_MEM = "256MB"  # PostgreSQL's memory per sort or hash while blocking
 # give no meaningful shares, so small searches keep the typical values.
 FREQUENCIES_FROM = 10_000
 
-# A stage's name and its total (None when unknown) -> a function taking how many more are done.
-Progress = Callable[[str, int | None], Callable[[int], None]]
-
 
 @dataclass
 class Summary:
@@ -61,10 +59,6 @@ class Summary:
     pairs_stored: int
     seconds: dict[str, float]
     run: DuplicateRun
-
-
-def _no_progress(stage: str, total: int | None) -> Callable[[int], None]:
-    return lambda n: None
 
 
 _shared: dict = {}  # what the forked comparing workers read: prepared records, the pairs
@@ -222,7 +216,7 @@ def _open(cursor, wanted: list[int], update: Callable[[int], None], processes: i
 
 def find_duplicates(*, progress: Progress | None = None, processes: int | None = None) -> Summary:
     """Run the search over every survivor of the country and store its candidates (see above)."""
-    progress = progress or _no_progress
+    progress = progress or no_progress
     processes = processes or os.cpu_count() or 1
     started = timezone.now()
     seconds: dict[str, float] = {}

@@ -5,6 +5,7 @@ only handle a person's own data so that every path through which a person is cre
 changed normalises and indexes in the same way.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -20,6 +21,7 @@ from qorgau.core.keys import blind, blind_all, index_keys
 from qorgau.core.names import name_tokens, pair_tokens
 from qorgau.core.phones import PhoneError, normalize_phone
 from qorgau.people.models import Person, PersonIndex
+from qorgau.people.progress import Progress, no_progress
 
 IDENTITY_FIELDS = (
     "family_name",
@@ -379,7 +381,9 @@ def _error_text(exc: ValidationError) -> str:
     return "; ".join(f"{field}: {m}" if field else m for field, ms in errors.items() for m in ms)
 
 
-def register_import(*, agency, entries, actor=None, commit: bool = False, threshold=None) -> RegisterImport:
+def register_import(
+    *, agency, entries, actor=None, commit: bool = False, threshold=None, progress: Progress | None = None
+) -> RegisterImport:
     """Load an agency's old register (``linkage.read_register``'s (line, record) pairs) into its
     persons. Each record is linked to the survivor of a case the agency holds that the model
     judges the same woman (best first, one-to-one: no two records onto one person), or becomes
@@ -390,7 +394,8 @@ def register_import(*, agency, entries, actor=None, commit: bool = False, thresh
     A dry run (the default) writes nothing. ``commit`` needs an actor the policy allows, and
     refuses the whole register when any row is invalid (RegisterRefused): nothing half-imported.
     Otherwise everything is written in one transaction, with an audit event per row and one for
-    the import."""
+    the import. ``progress`` hears the stages "matching" (every row) and "writing" (the rows
+    written)."""
     from django.core.exceptions import PermissionDenied
 
     from qorgau.people.policies import can_import_register
@@ -400,16 +405,20 @@ def register_import(*, agency, entries, actor=None, commit: bool = False, thresh
     with transaction.atomic():
         if commit:  # one import of an agency's register at a time
             type(agency).objects.select_for_update().filter(pk=agency.pk).exists()
-        report = _register_plan(agency, entries, threshold)
+        progress = progress or no_progress
+        report = _register_plan(agency, entries, threshold, progress("matching", len(entries)))
         if commit:
             if report.invalid:
                 raise RegisterRefused(report.invalid)
-            _register_write(actor=actor, agency=agency, report=report, entries=entries)
+            written = report.count("linked") + report.count("new")
+            _register_write(
+                actor=actor, agency=agency, report=report, entries=entries, done=progress("writing", written)
+            )
             report.committed = True
     return report
 
 
-def _register_plan(agency, entries, threshold) -> RegisterImport:
+def _register_plan(agency, entries, threshold, done: Callable[[int], None]) -> RegisterImport:
     from qorgau.core.models import Region
     from qorgau.people.models import PersonRegisterRef
     from qorgau.people.selectors import match_people
@@ -425,6 +434,7 @@ def _register_plan(agency, entries, threshold) -> RegisterImport:
     rows: list[RegisterRow] = []
     edges = []
     for line, record in entries:
+        done(1)
         key = str(record.key)
         if key in known:
             rows.append(RegisterRow(line, key, "already", person_id=known[key]))
@@ -450,7 +460,7 @@ def _register_plan(agency, entries, threshold) -> RegisterImport:
     return RegisterImport(rows, committed=False)
 
 
-def _register_write(*, actor, agency, report: RegisterImport, entries) -> None:
+def _register_write(*, actor, agency, report: RegisterImport, entries, done: Callable[[int], None]) -> None:
     from qorgau.cases.models import Case
     from qorgau.cases.services import case_open, survivor_of
     from qorgau.core.audit import audit_record
@@ -464,6 +474,8 @@ def _register_write(*, actor, agency, report: RegisterImport, entries) -> None:
     )
     now = timezone.now()
     for row in report.rows:
+        if row.outcome in ("linked", "new"):
+            done(1)
         if row.outcome == "linked":
             ref = PersonRegisterRef.objects.create(
                 person_id=row.person_id,

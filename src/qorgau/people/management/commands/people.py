@@ -15,6 +15,8 @@ import csv
 import os
 import sys
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         imp.add_argument("--threshold", type=float, default=None)
         imp.add_argument("--commit", action="store_true", help="write it, in one transaction (with --actor)")
         imp.add_argument("--actor", help="username of the agency's supervisor who loads it")
+        imp.add_argument("--no-progress", action="store_true")
         sub.add_parser("reindex", help="Rebuild every person's blind indexes.")
         dup = sub.add_parser("duplicates", help="Find probable duplicate survivors, for the review.")
         dup.add_argument("--processes", type=int, default=None, help="cores to compare on (all)")
@@ -85,7 +88,7 @@ class Command(BaseCommand):
             raise
         sys.stderr.write(f"{len(left)} × {len(right)} records, {len(pairs)} pairs -> {target}\n")
 
-    def _import(self, file, agency, out, threshold, commit, actor, **options):
+    def _import(self, file, agency, out, threshold, commit, actor, no_progress, **options):
         from django.core.exceptions import PermissionDenied
 
         from qorgau.accounts.models import Agency, User
@@ -104,10 +107,18 @@ class Command(BaseCommand):
         elif commit:
             raise CommandError(_("--commit needs --actor: the supervisor of the agency who loads it."))
         entries = linkage.read_register(file)
+        labels = {"matching": _("matching"), "writing": _("writing")}
+        started = time.perf_counter()
         try:
-            report = register_import(
-                agency=holder, entries=entries, actor=user, commit=commit, threshold=threshold
-            )
+            with self._stage_bars({"matching": "record", "writing": "record"}, labels, no_progress) as stage:
+                report = register_import(
+                    agency=holder,
+                    entries=entries,
+                    actor=user,
+                    commit=commit,
+                    threshold=threshold,
+                    progress=stage,
+                )
         except PermissionDenied:
             raise CommandError(
                 _("%(name)s may not load a register into this agency: only its supervisors may.")
@@ -130,9 +141,38 @@ class Command(BaseCommand):
             "invalid: %(invalid)d."
         ) % {"records": len(report.rows), **counts}
         self.stdout.write(summary)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            _("%(seconds).1f s, %(rate).0f records a second.")
+            % {"seconds": seconds, "rate": len(report.rows) / seconds if seconds else 0.0}
+        )
         self.stdout.write(
             _("Written.") if report.committed else _("Dry run: nothing was written (--commit writes it).")
         )
+
+    @contextmanager
+    def _stage_bars(self, units: dict, labels: dict, no_progress: bool):
+        """One bar per stage of a long job (people.progress), each closed when the next begins."""
+        bars: list = []
+
+        def stage(name, total):
+            for bar in bars:
+                bar.close()
+            bar = tqdm(  # on the command's own stderr (the stream itself: tqdm writes "\r" lines)
+                total=total,
+                desc=labels.get(name, name),
+                unit=units.get(name, "it"),
+                disable=no_progress,
+                file=self.stderr._out,
+            )
+            bars.append(bar)
+            return bar.update
+
+        try:
+            yield stage
+        finally:
+            for bar in bars:
+                bar.close()
 
     @staticmethod
     def _invalid_line(file, row) -> str:
@@ -174,28 +214,12 @@ class Command(BaseCommand):
             "comparing": _("comparing"),
             "storing": _("storing"),
         }
-        bars: list = []
-
-        def stage(name, total):
-            for bar in bars:
-                bar.close()
-            bar = tqdm(  # on the command's own stderr (the stream itself: tqdm writes "\r" lines)
-                total=total,
-                desc=labels.get(name, name),
-                unit=units.get(name, "it"),
-                disable=no_progress,
-                file=self.stderr._out,
-            )
-            bars.append(bar)
-            return bar.update
-
         token = audit_source.set("job")
         try:
-            summary = find_duplicates(progress=stage, processes=processes)
+            with self._stage_bars(units, labels, no_progress) as stage:
+                summary = find_duplicates(progress=stage, processes=processes)
         finally:
             audit_source.reset(token)
-            for bar in bars:
-                bar.close()
         self.stdout.write(
             _(
                 "%(survivors)d survivors; %(compared)d pairs compared (%(opened)d persons opened); "
