@@ -394,3 +394,24 @@ def test_the_service_reports_each_stage_to_whoever_listens(tmp_path, centre, sup
     entries = linkage.read_register(write(tmp_path, HEADER + HER + NEW))
     register_import(agency=centre, entries=entries, actor=supervisor, commit=True, progress=progress)
     assert heard == {"matching": [2, 2], "writing": [2, 2]}  # one linked, one new
+
+
+def test_the_supervisors_caseload_leaves_imported_records_out_and_counts_them_apart(
+    tmp_path, centre, supervisor, worker, open_case, login_client
+):
+    open_case(worker)
+    commit(tmp_path, centre, HEADER + NEW, supervisor)  # one more case, imported
+    html = login_client(supervisor).get("/dashboard/").content.decode()
+    panel = html.split('id="sup-h"', 1)[1].split("</section>", 1)[0]
+    assert "Open: <strong>1</strong>" in panel, panel  # her intake, not the register's record
+    assert "And 1 record imported from the agency's earlier register (nobody's caseload)." in panel
+
+
+def test_the_api_says_where_a_case_came_from(tmp_path, centre, supervisor, worker, open_case, api_client):
+    intake = open_case(worker)
+    _output, rows = commit(tmp_path, centre, HEADER + NEW, supervisor)
+    imported = Person.objects.get(pk=rows[0]["person_id"]).case
+    api = api_client(supervisor)
+    listed = {row["id"]: row["origin"] for row in api.get("/api/v1/cases/").json()}
+    assert listed == {str(intake.pk): "intake", str(imported.pk): "register"}
+    assert api.get(f"/api/v1/cases/{imported.pk}/").json()["origin"] == "register"

@@ -91,6 +91,7 @@ class CaseSummaryOut(serializers.Serializer):
     status = serializers.CharField(source="case.status")
     priority = serializers.CharField(source="case.priority")
     opened_at = serializers.DateTimeField(source="case.opened_at")
+    origin = serializers.CharField(source="case.origin")  # "register": from an agency's old register
     survivor_name = serializers.CharField()
     access = serializers.ListField(child=serializers.CharField(), source="via")
 
@@ -153,6 +154,7 @@ class CaseDetailOut(serializers.Serializer):
     priority = serializers.CharField(source="case.priority")
     version = serializers.IntegerField(source="case.version")
     entry_point = serializers.CharField(source="case.entry_point")
+    origin = serializers.CharField(source="case.origin")  # "register": from an agency's old register
     needs = serializers.ListField(child=serializers.CharField(), source="case.needs")
     holding_agency = serializers.CharField(source="case.holding_agency.name")
     access = serializers.ListField(child=serializers.CharField(), source="access.via")

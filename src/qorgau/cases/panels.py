@@ -28,6 +28,7 @@ def supervisor(request):
             (Case.Status(status).label, n)
             for status, n in selectors.case_count_by_status(actor=request.user).items()
         ],
+        "imported": selectors.imported_case_count(actor=request.user),
         "grants": selectors.emergency_grant_list_to_review(actor=request.user),
         "requests": selectors.access_request_list(actor=request.user),
     }

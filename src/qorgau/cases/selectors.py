@@ -614,11 +614,25 @@ def emergency_grant_list_to_review(*, actor: User) -> list[CaseShare]:
 
 
 def case_count_by_status(*, actor: User) -> dict:
-    """Counts for the actor's own agency only (a supervisor's dashboard)."""
+    """Counts for the actor's own agency only (a supervisor's dashboard). The cases imported from
+    its earlier register are not its caseload (nobody is assigned, no report was made): they are
+    counted apart, by ``imported_case_count``."""
     if not policies.works_on_cases(actor):
         return {}
-    rows = Case.objects.filter(holding_agency_id=actor.agency_id).values("status").annotate(n=Count("id"))
+    rows = (
+        Case.objects.filter(holding_agency_id=actor.agency_id)
+        .exclude(origin=Case.Origin.REGISTER)
+        .values("status")
+        .annotate(n=Count("id"))
+    )
     return {row["status"]: row["n"] for row in rows}
+
+
+def imported_case_count(*, actor: User) -> int:
+    """How many of the actor's agency's cases came from its earlier register (`people import`)."""
+    if not policies.works_on_cases(actor):
+        return 0
+    return Case.objects.filter(holding_agency_id=actor.agency_id, origin=Case.Origin.REGISTER).count()
 
 
 def care_window_list(*, actor: User) -> list[tuple[Case, CareWindow]]:
