@@ -40,16 +40,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.utils import translation  # noqa: E402
+from link_scale import write  # noqa: E402  (the CSV contract's writer)
 from population import population  # noqa: E402
-
-from qorgau.people.linkage import HEADER  # noqa: E402
-
-
-def write(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(HEADER)
-        writer.writerows([r[c] for c in HEADER] for r in rows)
 
 
 def loadable(rows: list[dict], folder: str) -> list[dict]:
